@@ -88,8 +88,18 @@ class RedactingFilter(logging.Filter):
 
 
 def install_log_redaction() -> None:
-    """Attach :class:`RedactingFilter` to the loggers that may see Google traffic."""
-    for name in ("training.google", "workers.google", "googleapiclient", "google.auth"):
+    """Attach :class:`RedactingFilter` to every logger that may see Google traffic.
+
+    Logger filters do not apply to records propagated from child loggers, so the filter goes
+    on each existing logger under these prefixes (call it once all modules are imported).
+    """
+    prefixes = ("training.google", "workers.google", "googleapiclient", "google.auth")
+    names = [
+        name
+        for name in list(logging.root.manager.loggerDict)
+        if any(name == p or name.startswith(p + ".") for p in prefixes)
+    ]
+    for name in set(names) | set(prefixes):
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactingFilter) for f in logger.filters):
             logger.addFilter(RedactingFilter())
