@@ -1,0 +1,357 @@
+"""Coaching endpoints of the JSON API (see CONTRACT.md). Thin: parse, authorise, call, commit."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from pydantic import Field
+from werkzeug.exceptions import Forbidden
+
+from training.api import ApiError, api, parse_json
+from training.api.core import error_response
+from training.api.schemas import Strict
+from training.coaching import availability as av
+from training.coaching import notes as notes_ops
+from training.coaching import operations as ops
+from training.coaching import planning
+from training.coaching import queries as q
+from training.coaching.models import Booking, CoachingSlot
+from training.coaching.proposer import WeeklyBlock
+from training.coaching.rules import RuleViolation
+from training.coaching.slotgen import AvailabilityError
+from training.db import utcnow
+from training.extensions import db
+from training.policy import can, program_member_or_404, require
+from training.timeutil import parse_local_datetime
+
+
+@api.errorhandler(RuleViolation)
+def _rule_violation(exc: RuleViolation):
+    db.session.rollback()
+    return error_response(exc.status, exc.code, exc.message)
+
+
+@api.errorhandler(AvailabilityError)
+def _availability_error(exc: AvailabilityError):
+    db.session.rollback()
+    return error_response(422, exc.code, str(exc))
+
+
+def _tz(program) -> str:
+    return current_user.timezone or program.timezone
+
+
+class AvailabilityIn(Strict):
+    starts_at: str
+    ends_at: str
+    slot_minutes: int = Field(60, ge=5, le=480)
+    buffer_minutes: int = Field(0, ge=0, le=240)
+    expert_id: int | None = None
+    repeat_weekly_until: date | None = None
+
+
+@api.post("/programs/<int:pid>/availability")
+@login_required
+def publish_availability(pid: int):
+    program = program_member_or_404(pid)
+    body = parse_json(AvailabilityIn)
+    expert_id = body.expert_id or current_user.id
+    if expert_id == current_user.id and not can("availability.manage_any", pid):
+        require("availability.manage_own", pid)
+    elif expert_id != current_user.id:
+        require("availability.manage_any", pid)
+    try:
+        starts = parse_local_datetime(body.starts_at, program.timezone)
+        ends = parse_local_datetime(body.ends_at, program.timezone)
+    except ValueError as exc:
+        raise ApiError(422, "invalid_value", str(exc)) from None
+    slots = av.publish_availability(
+        program,
+        expert_id,
+        starts,
+        ends,
+        slot_minutes=body.slot_minutes,
+        buffer_minutes=body.buffer_minutes,
+        repeat_until=body.repeat_weekly_until,
+    )
+    db.session.commit()
+    tz = _tz(program)
+    return jsonify(slots=[q.slot_dict(s, tz, "open", current_user.id) for s in slots]), 201
+
+
+@api.get("/programs/<int:pid>/slots")
+@login_required
+def list_slots(pid: int):
+    program = require("program.view", pid)
+    wanted = request.args.get("status")
+    expert = request.args.get("expert_id", type=int)
+    tz = _tz(program)
+    now = utcnow()
+    out = [
+        q.slot_dict(slot, tz, state, current_user.id)
+        for slot, state in q.slot_states(pid, current_user.id, now)
+        if (wanted is None or state == wanted)
+        and (expert is None or slot.expert_id == expert)
+        and (wanted != "open" or slot.starts_at > now)
+    ]
+    return jsonify(slots=out)
+
+
+def _slots(ids: list[int]) -> list[CoachingSlot]:
+    found = db.session.scalars(db.select(CoachingSlot).where(CoachingSlot.id.in_(ids)))
+    by_id = {s.id: s for s in found}
+    return [by_id[i] for i in ids]
+
+
+@api.delete("/slots/<int:slot_id>")
+@login_required
+def withdraw_slot(slot_id: int):
+    slot = db.get_or_404(CoachingSlot, slot_id)
+    program_member_or_404(slot.program_id)
+    if not (slot.expert_id == current_user.id or can("availability.manage_any", slot.program_id)):
+        raise Forbidden()
+    booking = av.withdraw_slot(slot, actor_id=current_user.id)
+    db.session.commit()
+    return jsonify(status="withdrawn", cancelled_booking_id=booking.id if booking else None)
+
+
+class BookingIn(Strict):
+    participant_id: int | None = None
+    note: str | None = Field(None, max_length=4000)
+
+
+@api.post("/slots/<int:slot_id>/booking")
+@login_required
+def book(slot_id: int):
+    body = parse_json(BookingIn) if request.content_length else BookingIn()
+    slot = db.get_or_404(CoachingSlot, slot_id)
+    program = program_member_or_404(slot.program_id)
+    participant_id = body.participant_id or current_user.id
+    if participant_id != current_user.id:
+        require("coaching.book_for_others", slot.program_id)
+    else:
+        require("coaching.book_self", slot.program_id)
+    user_id = current_user.id
+    booking, created = ops.book_slot(slot_id, participant_id, actor_id=user_id, note=body.note)
+    db.session.commit()
+    return jsonify(q.booking_dict(booking, _tz(program), user_id)), 201 if created else 200
+
+
+def _booking_for(bid: int) -> tuple[Booking, str]:
+    """The booking and how the current user relates to it (participant/expert/facilitator)."""
+    booking = db.get_or_404(Booking, bid)
+    program_member_or_404(booking.program_id)
+    relation = notes_ops.relation(booking, current_user.id)
+    if relation is None and can("coaching.overview", booking.program_id):
+        relation = "facilitator"
+    if relation is None:
+        raise Forbidden()
+    return booking, relation
+
+
+@api.get("/bookings/<int:bid>")
+@login_required
+def get_booking(bid: int):
+    booking, _rel = _booking_for(bid)
+    return jsonify(q.booking_dict(booking, _tz(booking.slot.program), current_user.id))
+
+
+def _override() -> bool:
+    flag = request.args.get("override", "")
+    if request.is_json and isinstance(request.get_json(silent=True), dict):
+        flag = flag or str(request.get_json(silent=True).get("override", ""))
+    return flag.lower() in ("1", "true", "yes")
+
+
+@api.delete("/bookings/<int:bid>")
+@login_required
+def cancel(bid: int):
+    booking, relation = _booking_for(bid)
+    if relation not in ("participant", "facilitator"):
+        raise Forbidden()
+    override = _override() and can("coaching.override_cutoff", booking.program_id)
+    ops.cancel_booking(booking, actor_id=current_user.id, override=override)
+    db.session.commit()
+    return jsonify(status="cancelled", booking_status=booking.status)
+
+
+class RescheduleIn(Strict):
+    slot_id: int
+    override: bool = False
+
+
+@api.post("/bookings/<int:bid>/reschedule")
+@login_required
+def reschedule(bid: int):
+    booking, relation = _booking_for(bid)
+    if relation not in ("participant", "facilitator"):
+        raise Forbidden()
+    body = parse_json(RescheduleIn)
+    override = body.override and can("coaching.override_cutoff", booking.program_id)
+    user_id = current_user.id
+    ops.reschedule_booking(booking, body.slot_id, actor_id=user_id, override=override)
+    db.session.commit()
+    return jsonify(q.booking_dict(booking, _tz(booking.slot.program), user_id))
+
+
+class AttendanceIn(Strict):
+    status: str
+
+
+@api.post("/bookings/<int:bid>/attendance")
+@login_required
+def attendance(bid: int):
+    booking, relation = _booking_for(bid)
+    if relation != "expert":
+        raise Forbidden()
+    notes_ops.mark_attendance(booking, parse_json(AttendanceIn).status)
+    db.session.commit()
+    return jsonify(id=booking.id, status=booking.status)
+
+
+class NoteIn(Strict):
+    kind: str
+    body: str = Field(max_length=20000)
+
+
+@api.post("/bookings/<int:bid>/notes")
+@login_required
+def add_note(bid: int):
+    booking, _rel = _booking_for(bid)
+    body = parse_json(NoteIn)
+    note = notes_ops.add_note(booking, body.kind, body.body, author_id=current_user.id)
+    db.session.commit()
+    return jsonify(id=note.id, kind=note.kind), 201
+
+
+@api.get("/programs/<int:pid>/coaching/me")
+@login_required
+def coaching_me(pid: int):
+    program = require("coaching.book_self", pid)
+    info = q.usage(program, current_user.id)
+    tz = _tz(program)
+    return jsonify(
+        quota=info["quota"],
+        used=info["used"],
+        remaining=info["remaining"],
+        bookings=[q.booking_dict(b, tz, current_user.id) for b in info["bookings"]],
+    )
+
+
+class BlockIn(Strict):
+    weekday: int = Field(ge=0, le=6)
+    start: time
+    end: time
+
+
+class BlocksIn(Strict):
+    unavailable: list[BlockIn]
+
+
+@api.put("/programs/<int:pid>/coaching/unavailability")
+@login_required
+def set_unavailability(pid: int):
+    require("coaching.book_self", pid)
+    blocks = [WeeklyBlock(b.weekday, b.start, b.end) for b in parse_json(BlocksIn).unavailable]
+    if any(b.end <= b.start for b in blocks):
+        raise ApiError(422, "invalid_value", _("A time range must end after it starts."))
+    planning.set_weekly_blocks(pid, current_user.id, blocks)
+    db.session.commit()
+    return get_unavailability(pid)
+
+
+@api.get("/programs/<int:pid>/coaching/unavailability")
+@login_required
+def get_unavailability(pid: int):
+    require("coaching.book_self", pid)
+    blocks = planning.weekly_blocks(pid, current_user.id)
+    return jsonify(
+        unavailable=[
+            {
+                "weekday": b.weekday,
+                "start": b.start.isoformat("minutes"),
+                "end": b.end.isoformat("minutes"),
+            }
+            for b in blocks
+        ]
+    )
+
+
+@api.post("/programs/<int:pid>/coaching/proposal")
+@login_required
+def proposal(pid: int):
+    program = require("coaching.book_self", pid)
+    plan = planning.propose_for(program, current_user)
+    slots = _slots([s.id for s in plan])
+    return jsonify(slots=[q.slot_dict(s, _tz(program), "open", current_user.id) for s in slots])
+
+
+@api.get("/programs/<int:pid>/coaching/overview")
+@login_required
+def overview(pid: int):
+    program = require("coaching.overview", pid)
+    rows = q.overview_rows(program)
+    tz = _tz(program)
+    from training.timeutil import isoformat
+
+    for row in rows:
+        row["next_session"] = isoformat(row["next_session"], tz)
+        row["last_session"] = isoformat(row["last_session"], tz)
+    return jsonify(participants=rows, companies=q.company_usage(rows, program.coaching_quota))
+
+
+@api.post("/programs/<int:pid>/coaching/batch-proposal")
+@login_required
+def batch_proposal(pid: int):
+    program = require("coaching.overview", pid)
+    plans = planning.propose_for_behind(program)
+    tz = _tz(program)
+    return jsonify(
+        plan=[
+            {
+                "participant_id": pid_,
+                "slots": [
+                    q.slot_dict(s, tz, "open", current_user.id)
+                    for s in _slots([o.id for o in plan])
+                ],
+            }
+            for pid_, plan in plans.items()
+        ]
+    )
+
+
+class AcceptIn(Strict):
+    slot_ids: list[int] = Field(min_length=1, max_length=20)
+    participant_id: int | None = None
+
+
+@api.post("/programs/<int:pid>/coaching/proposal/accept")
+@login_required
+def accept_proposal(pid: int):
+    """Book all or some proposed slots; each booking stands on its own (one failure does not
+    undo the others). 200 {booked: [...], failed: [{slot_id, code, message}]}."""
+    program = program_member_or_404(pid)
+    body = parse_json(AcceptIn)
+    participant_id = body.participant_id or current_user.id
+    if participant_id != current_user.id:
+        require("coaching.book_for_others", pid)
+    else:
+        require("coaching.book_self", pid)
+    user_id, tz = current_user.id, _tz(program)
+    booked, failed = [], []
+    for slot_id in body.slot_ids:
+        slot = db.session.get(CoachingSlot, slot_id)
+        if slot is None or slot.program_id != pid:
+            failed.append({"slot_id": slot_id, "code": "not_found", "message": _("Not found.")})
+            continue
+        try:
+            booking, _created = ops.book_slot(slot_id, participant_id, actor_id=user_id)
+            db.session.commit()
+            booked.append(q.booking_dict(booking, tz, user_id))
+        except RuleViolation as exc:
+            db.session.rollback()
+            failed.append({"slot_id": slot_id, "code": exc.code, "message": exc.message})
+    return jsonify(booked=booked, failed=failed)

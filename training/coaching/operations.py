@@ -1,0 +1,249 @@
+"""Booking operations: book, cancel, reschedule. They flush, never commit.
+
+Every operation that reads a rule and then writes takes the participant's membership row lock
+first (``SELECT … FOR UPDATE`` on PostgreSQL; ``BEGIN IMMEDIATE`` on SQLite), then the slot row,
+always in that order, so two requests of one participant are serialised and no two requests can
+both see a slot free. The partial unique index on active bookings is the last line of defence.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from werkzeug.exceptions import NotFound
+
+from training.coaching import rules as r
+from training.coaching.models import Booking, CoachingNote, CoachingSettings, CoachingSlot
+from training.db import begin_immediate, for_update, utcnow
+from training.extensions import db
+from training.programs.models import Membership, Program
+from training.programs.roles import PARTICIPANT
+
+
+def rules_for(program: Program) -> r.CoachingRules:
+    settings = db.session.get(CoachingSettings, program.id)
+    base = {
+        "quota": program.coaching_quota,
+        "starts_on": program.starts_on,
+        "ends_on": program.ends_on,
+        "timezone": program.timezone,
+    }
+    if settings is None:
+        return r.CoachingRules(**base)
+    return r.CoachingRules(
+        cutoff=timedelta(hours=settings.cutoff_hours),
+        min_notice=timedelta(hours=settings.min_notice_hours),
+        pacing_days=settings.pacing_days,
+        late_cancel_counts=settings.late_cancel_counts,
+        **base,
+    )
+
+
+def participant_bookings(program_id: int, participant_id: int) -> list[Booking]:
+    return list(
+        db.session.scalars(
+            db.select(Booking)
+            .where(Booking.program_id == program_id, Booking.participant_id == participant_id)
+            .order_by(Booking.id)
+        )
+    )
+
+
+def lock_participant(program_id: int, participant_id: int) -> Membership:
+    """Lock the participant's membership row; 422 not_a_participant when there is none."""
+    membership = db.session.scalar(
+        for_update(
+            db.select(Membership).where(
+                Membership.program_id == program_id,
+                Membership.user_id == participant_id,
+                Membership.role == PARTICIPANT,
+            )
+        )
+    )
+    if membership is None:
+        raise r.RuleViolation(
+            "not_a_participant", "This person is not a participant of the program.", 422
+        )
+    return membership
+
+
+def _lock_slot(slot_id: int) -> CoachingSlot:
+    slot = db.session.scalar(
+        for_update(db.select(CoachingSlot).where(CoachingSlot.id == slot_id)),
+        execution_options={"populate_existing": True},
+    )
+    if slot is None:
+        raise NotFound()
+    return slot
+
+
+def active_booking_for_slot(slot_id: int, exclude_id: int | None = None) -> Booking | None:
+    stmt = db.select(Booking).where(
+        Booking.slot_id == slot_id, Booking.status.in_(r.ACTIVE_STATUSES)
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Booking.id != exclude_id)
+    return db.session.scalar(stmt, execution_options={"populate_existing": True})
+
+
+def _slot_taken() -> r.RuleViolation:
+    return r.RuleViolation("slot_taken", "This slot is no longer available.", 409)
+
+
+def _check_slot_bookable(slot: CoachingSlot, participant_id: int, now: datetime):
+    if slot.status != "open" or slot.held_for_other(participant_id, now):
+        raise _slot_taken()
+
+
+def book_slot(
+    slot_id: int,
+    participant_id: int,
+    *,
+    actor_id: int,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Booking, bool]:
+    """Book ``slot_id`` for the participant. Returns (booking, created).
+
+    Booking a slot the participant already holds returns that booking with created=False (a
+    double click or a retried request books once).
+    """
+    now = now or utcnow()
+    begin_immediate()
+    program_id = db.session.scalar(
+        db.select(CoachingSlot.program_id).where(CoachingSlot.id == slot_id)
+    )
+    if program_id is None:
+        raise NotFound()
+    lock_participant(program_id, participant_id)
+    slot = _lock_slot(slot_id)
+    existing = active_booking_for_slot(slot.id)
+    if existing is not None:
+        if existing.participant_id == participant_id:
+            return existing, False
+        raise _slot_taken()
+    _check_slot_bookable(slot, participant_id, now)
+    program = db.session.get(Program, program_id)
+    rules = rules_for(program)
+    mine = participant_bookings(program_id, participant_id)
+    r.check_booking(
+        rules,
+        slot.starts_at,
+        slot.ends_at,
+        now,
+        r.used_sessions((b.status for b in mine), rules),
+        [b.slot.starts_at for b in mine if b.active],
+    )
+    booking = Booking(
+        program_id=program_id,
+        slot_id=slot.id,
+        participant_id=participant_id,
+        booked_by_id=actor_id,
+        status=r.BOOKED,
+        sequence=0,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(booking)
+    except sa.exc.IntegrityError:
+        raise _slot_taken() from None
+    if slot.hold_user_id == participant_id:
+        slot.hold_user_id, slot.hold_until = None, None
+    if note and note.strip():
+        db.session.add(
+            CoachingNote(booking=booking, author_id=actor_id, kind="preparation", body=note.strip())
+        )
+    db.session.flush()
+    _after_change(booking, "created")
+    return booking, True
+
+
+def cancel_booking(
+    booking: Booking, *, actor_id: int, override: bool = False, now: datetime | None = None
+) -> Booking:
+    """Cancel by the participant or the facilitator; inside the cutoff only with ``override``
+    (then it is a late cancellation, which counts toward the quota when the program says so)."""
+    now = now or utcnow()
+    begin_immediate()
+    lock_participant(booking.program_id, booking.participant_id)
+    db.session.refresh(booking)
+    if booking.status != r.BOOKED:
+        raise r.RuleViolation("not_cancellable", "This booking is not active any more.", 409)
+    program = db.session.get(Program, booking.program_id)
+    booking.status = r.cancellation_status(
+        rules_for(program), booking.slot.starts_at, now, override=override
+    )
+    booking.cancelled_at = now
+    booking.sequence += 1
+    booking.updated_at = now
+    db.session.flush()
+    _after_change(booking, "cancelled")
+    return booking
+
+
+def reschedule_booking(
+    booking: Booking,
+    new_slot_id: int,
+    *,
+    actor_id: int,
+    override: bool = False,
+    now: datetime | None = None,
+) -> Booking:
+    """Move the booking to another slot in one transaction; the quota doesn't change.
+
+    Moving away from a session inside the cancel cutoff needs the facilitator's override.
+    """
+    now = now or utcnow()
+    begin_immediate()
+    lock_participant(booking.program_id, booking.participant_id)
+    db.session.refresh(booking)
+    if booking.status != r.BOOKED:
+        raise r.RuleViolation("not_cancellable", "This booking is not active any more.", 409)
+    old_slot = booking.slot
+    if new_slot_id == old_slot.id:
+        return booking
+    program = db.session.get(Program, booking.program_id)
+    rules = rules_for(program)
+    r.cancellation_status(rules, old_slot.starts_at, now, override=override)
+    slot = _lock_slot(new_slot_id)
+    if slot.program_id != booking.program_id:
+        raise NotFound()
+    if active_booking_for_slot(slot.id) is not None:
+        raise _slot_taken()
+    _check_slot_bookable(slot, booking.participant_id, now)
+    mine = participant_bookings(booking.program_id, booking.participant_id)
+    r.check_booking(
+        rules,
+        slot.starts_at,
+        slot.ends_at,
+        now,
+        0,
+        [b.slot.starts_at for b in mine if b.active and b.id != booking.id],
+        rescheduling=True,
+    )
+    previous_expert_id = old_slot.expert_id
+    try:
+        with db.session.begin_nested():
+            booking.slot_id = slot.id
+            booking.sequence += 1
+            booking.updated_at = now
+    except sa.exc.IntegrityError:
+        raise _slot_taken() from None
+    if slot.hold_user_id == booking.participant_id:
+        slot.hold_user_id, slot.hold_until = None, None
+    db.session.flush()
+    db.session.refresh(booking, ["slot"])
+    _after_change(booking, "rescheduled", previous_expert_id=previous_expert_id)
+    return booking
+
+
+def _after_change(booking: Booking, change: str, **extra) -> None:
+    """Invites, reminder and the booking_changed signal for one change."""
+    from training import signals
+    from training.coaching.invites import send_booking_invites
+
+    send_booking_invites(booking, change, **extra)
+    signals.booking_changed.send(None, booking=booking, change=change)
