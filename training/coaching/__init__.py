@@ -1,0 +1,12 @@
+"""1:1 coaching: expert availability, bookings within a quota, invites, notes, proposals."""
+
+
+def init_app(app):
+    from flask_babel import lazy_gettext as _l
+
+    from training.coaching import api, feeds, views  # noqa: F401  (routes register on import)
+    from training.nav import register_program_nav
+
+    app.register_blueprint(views.bp)
+    register_program_nav(app, "coaching.index", _l("Coaching"), order=30)
+    feeds.register()

@@ -1,0 +1,201 @@
+"""Coaching pages: one page per program whose sections depend on the viewer's roles.
+
+Participant: "3 of 5 coaching sessions used", open slots grouped by day in their own zone,
+book / cancel / reschedule. Expert: availability editor, upcoming bookings, attendance, notes.
+Facilitator: a row per participant (counts and dates only) and coaching use per company.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.exceptions import Forbidden
+
+from training.coaching import availability as av
+from training.coaching import notes as notes_ops
+from training.coaching import operations as ops
+from training.coaching import planning
+from training.coaching import queries as q
+from training.coaching.models import Booking, CoachingSlot
+from training.coaching.rules import RuleViolation
+from training.coaching.slotgen import AvailabilityError
+from training.db import utcnow
+from training.extensions import db
+from training.policy import can, program_member_or_404, require
+from training.timeutil import parse_local_datetime, to_local
+
+bp = Blueprint("coaching", __name__)
+
+
+def _back(pid: int):
+    return redirect(url_for("coaching.index", pid=pid))
+
+
+def _tz(program) -> str:
+    return current_user.timezone or program.timezone
+
+
+@bp.get("/programs/<int:pid>/coaching")
+@login_required
+def index(pid: int):
+    program = program_member_or_404(pid)
+    tz = _tz(program)
+    ctx = {"program": program, "tz": tz, "local": lambda dt: to_local(dt, tz), "now": utcnow()}
+    if can("coaching.book_self", pid):
+        info = q.usage(program, current_user.id)
+        slots = q.open_slots(pid, for_user_id=current_user.id)
+        ctx["usage"] = info
+        ctx["days"] = [
+            (day, list(items))
+            for day, items in groupby(slots, key=lambda s: to_local(s.starts_at, tz).date())
+        ]
+        if request.args.get("propose"):
+            ctx["proposal"] = planning.propose_for(program, current_user)
+    if can("coaching.coach", pid):
+        ctx["expert_bookings"] = q.expert_bookings(pid, current_user.id)
+        ctx["my_slots"] = [
+            (s, state)
+            for s, state in q.slot_states(pid, current_user.id)
+            if s.expert_id == current_user.id and s.ends_at > ctx["now"]
+        ]
+    if can("coaching.overview", pid):
+        rows = q.overview_rows(program)
+        ctx["overview"] = rows
+        ctx["companies"] = q.company_usage(rows, program.coaching_quota)
+    ctx["visible_notes"] = lambda b: notes_ops.visible_notes(b, current_user.id)
+    return render_template("coaching/index.html", **ctx)
+
+
+def _run(pid: int, func, success: str):
+    try:
+        func()
+        db.session.commit()
+        flash(success, "info")
+    except (RuleViolation, AvailabilityError) as exc:
+        db.session.rollback()
+        flash(getattr(exc, "message", None) or str(exc), "error")
+    return _back(pid)
+
+
+@bp.post("/programs/<int:pid>/coaching/slots/<int:sid>/book")
+@login_required
+def book(pid: int, sid: int):
+    require("coaching.book_self", pid)
+    slot = db.get_or_404(CoachingSlot, sid)
+    if slot.program_id != pid:
+        raise Forbidden()
+    user_id = current_user.id
+    return _run(
+        pid,
+        lambda: ops.book_slot(sid, user_id, actor_id=user_id, note=request.form.get("note")),
+        _("Booked."),
+    )
+
+
+def _own_booking(pid: int, bid: int) -> Booking:
+    booking = db.get_or_404(Booking, bid)
+    program_member_or_404(pid)
+    if booking.program_id != pid:
+        raise Forbidden()
+    if booking.participant_id != current_user.id and not can("coaching.overview", pid):
+        raise Forbidden()
+    return booking
+
+
+@bp.post("/programs/<int:pid>/coaching/bookings/<int:bid>/cancel")
+@login_required
+def cancel(pid: int, bid: int):
+    booking = _own_booking(pid, bid)
+    override = bool(request.form.get("override")) and can("coaching.override_cutoff", pid)
+    return _run(
+        pid,
+        lambda: ops.cancel_booking(booking, actor_id=current_user.id, override=override),
+        _("Cancelled."),
+    )
+
+
+@bp.post("/programs/<int:pid>/coaching/bookings/<int:bid>/reschedule")
+@login_required
+def reschedule(pid: int, bid: int):
+    booking = _own_booking(pid, bid)
+    slot_id = request.form.get("slot_id", type=int)
+    if not slot_id:
+        flash(_("Pick a new time."), "error")
+        return _back(pid)
+    return _run(
+        pid, lambda: ops.reschedule_booking(booking, slot_id, actor_id=current_user.id), _("Moved.")
+    )
+
+
+@bp.post("/programs/<int:pid>/coaching/availability")
+@login_required
+def publish(pid: int):
+    program = require("availability.manage_own", pid)
+
+    def go():
+        try:
+            starts = parse_local_datetime(request.form["starts_at"], program.timezone)
+            ends = parse_local_datetime(request.form["ends_at"], program.timezone)
+            slot_minutes = int(request.form.get("slot_minutes") or 60)
+            buffer_minutes = int(request.form.get("buffer_minutes") or 0)
+        except (KeyError, ValueError):
+            raise AvailabilityError("invalid_value", _("Check the dates and numbers.")) from None
+        repeat = request.form.get("repeat_until") or None
+        from datetime import date
+
+        av.publish_availability(
+            program,
+            current_user.id,
+            starts,
+            ends,
+            slot_minutes=slot_minutes,
+            buffer_minutes=buffer_minutes,
+            repeat_until=date.fromisoformat(repeat) if repeat else None,
+        )
+
+    return _run(pid, go, _("Availability published."))
+
+
+@bp.post("/programs/<int:pid>/coaching/slots/<int:sid>/withdraw")
+@login_required
+def withdraw(pid: int, sid: int):
+    program_member_or_404(pid)
+    slot = db.get_or_404(CoachingSlot, sid)
+    if slot.program_id != pid or not (
+        slot.expert_id == current_user.id or can("availability.manage_any", pid)
+    ):
+        raise Forbidden()
+    return _run(pid, lambda: av.withdraw_slot(slot, actor_id=current_user.id), _("Withdrawn."))
+
+
+def _coached_booking(pid: int, bid: int) -> Booking:
+    booking = db.get_or_404(Booking, bid)
+    program_member_or_404(pid)
+    if booking.program_id != pid or notes_ops.relation(booking, current_user.id) is None:
+        raise Forbidden()
+    return booking
+
+
+@bp.post("/programs/<int:pid>/coaching/bookings/<int:bid>/attendance")
+@login_required
+def attendance(pid: int, bid: int):
+    booking = _coached_booking(pid, bid)
+    if notes_ops.relation(booking, current_user.id) != "expert":
+        raise Forbidden()
+    status = request.form.get("status", "")
+    return _run(pid, lambda: notes_ops.mark_attendance(booking, status), _("Saved."))
+
+
+@bp.post("/programs/<int:pid>/coaching/bookings/<int:bid>/notes")
+@login_required
+def note(pid: int, bid: int):
+    booking = _coached_booking(pid, bid)
+    kind, body = request.form.get("kind", ""), request.form.get("body", "")
+    return _run(
+        pid,
+        lambda: notes_ops.add_note(booking, kind, body, author_id=current_user.id),
+        _("Note saved."),
+    )
