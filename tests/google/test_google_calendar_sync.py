@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 from googleapiclient.errors import HttpError
-from googlemock import brief, calls, error, ok
 
+from tests.google.googlemock import brief, calls, error, ok
 from training.google.calendar_sync import CalendarSync, EventLink, EventSpec, event_id_for
 
 EVENTS = "/calendar/v3/calendars/primary/events"

@@ -8,8 +8,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpMockSequence
-from googlemock import calls, error, ok
 
+from tests.google.googlemock import calls, error, ok
 from training.google.calendar_sync import CalendarSync, EventSpec
 from training.google.client import GoogleClient, describe_error
 from training.google.credentials import (

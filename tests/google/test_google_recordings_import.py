@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 
 import pytest
 from googleapiclient.errors import HttpError
-from googlemock import brief, calls, error, media, ok
 
+from tests.google.googlemock import brief, calls, error, media, ok
 from training.google.recordings_import import (
     FOUND,
     NOT_FOUND,
