@@ -1,0 +1,143 @@
+"""Account rules: creating users, passwords, invitations and password resets."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from training.accounts.models import User
+from training.accounts.tokens import make_link_token
+from training.extensions import db
+from training.mail.operations import queue_mail
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise AccountError(
+            "invalid_email", _("“%(email)s” is not a valid e-mail address.", email=email)
+        ) from exc
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str,
+    name: str,
+    *,
+    password: str | None = None,
+    is_admin: bool = False,
+    locale: str | None = None,
+    timezone: str | None = None,
+) -> User:
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise AccountError("duplicate_user", _("A user with this e-mail address already exists."))
+    user = User(
+        email=email,
+        name=name.strip() or email,
+        is_admin=is_admin,
+        locale=locale,
+        timezone=timezone,
+    )
+    if password is not None:
+        set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def get_or_create_user(email: str, name: str) -> tuple[User, bool]:
+    user = find_user(email)
+    if user is not None:
+        return user, False
+    return create_user(email, name), True
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            "weak_password",
+            _("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+        )
+    user.password_hash = generate_password_hash(password)
+    user.security_stamp = (user.security_stamp or 0) + 1
+
+
+def authenticate(email: str, password: str) -> User | None:
+    try:
+        user = find_user(email)
+    except AccountError:
+        return None
+    if user is None or not user.password_hash:
+        # same work either way, so timing does not tell which addresses exist
+        check_password_hash(generate_password_hash("x"), password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def _external(endpoint: str, **values) -> str:
+    path = url_for(endpoint, _external=False, **values)
+    return current_app.config["BASE_URL"] + path
+
+
+def send_invitation(user: User, program=None, inviter: User | None = None) -> None:
+    """E-mail a one-time link to choose a password (expires after INVITATION_MAX_AGE_HOURS)."""
+    link = _external("accounts.set_password", token=make_link_token(user, "invite"))
+    locale = user.locale or (program.locale if program is not None else None) or "en"
+    with force_locale(locale):
+        context = {
+            "user": user,
+            "program": program,
+            "inviter": inviter,
+            "link": link,
+            "hours": current_app.config["INVITATION_MAX_AGE_HOURS"],
+        }
+        subject = (
+            _("You are invited to %(program)s on Copa", program=program.title)
+            if program is not None
+            else _("Your Copa account")
+        )
+        queue_mail(
+            user.email,
+            subject,
+            render_template("mail/invitation.txt", **context),
+            render_template("mail/invitation.html", **context),
+        )
+
+
+def send_password_reset(email: str) -> None:
+    """Mail a reset link if the address is known; say nothing either way (no user probing)."""
+    try:
+        user = find_user(email)
+    except AccountError:
+        return
+    if user is None:
+        return
+    link = _external("accounts.set_password", token=make_link_token(user, "reset"), reset=1)
+    with force_locale(user.locale or "en"):
+        context = {
+            "user": user,
+            "link": link,
+            "hours": current_app.config["PASSWORD_RESET_MAX_AGE_HOURS"],
+        }
+        queue_mail(
+            user.email,
+            _("Reset your Copa password"),
+            render_template("mail/password_reset.txt", **context),
+            render_template("mail/password_reset.html", **context),
+        )

@@ -1,0 +1,35 @@
+"""Field types shared by API request models."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+from training.timeutil import is_valid_zone
+
+
+class Strict(BaseModel):
+    """Base for request bodies: unknown fields are an error, strings are trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _zone(value: str) -> str:
+    if not is_valid_zone(value):
+        raise ValueError(f"unknown time zone “{value}”")
+    return value
+
+
+def _locale(value: str) -> str:
+    normalised = value.replace("-", "_")
+    if normalised.lower() in ("fr", "fr_ca"):
+        return "fr_CA"
+    if normalised.lower().startswith("en"):
+        return "en"
+    raise ValueError(f"unsupported locale “{value}” (use fr-CA or en)")
+
+
+TimeZoneName = Annotated[str, AfterValidator(_zone)]
+Locale = Annotated[str, AfterValidator(_locale)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=200)]

@@ -1,0 +1,98 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from training import config as config_module
+from training.extensions import csrf, db, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(config_module.instance_path()),
+        template_folder=str(config_module.ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.update(config_module.from_environment())
+    if config:
+        app.config.update(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+    from training import auth, i18n, logging_setup, nav
+
+    logging_setup.configure_logging(logging.DEBUG if app.debug else logging.INFO)
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            from training.db import configure_sqlite
+
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))
+    csrf.init_app(app)
+    auth.init_app(app)
+    i18n.init_app(app)
+    logging_setup.init_app(app)
+    nav.init_app(app)
+
+    from training.api import api
+    from training.features import FEATURES
+    from training.health import bp as health_bp
+
+    for name in FEATURES:
+        importlib.import_module(name).init_app(app)
+    app.register_blueprint(api)
+    app.register_blueprint(health_bp)
+
+    from training.cli import register_cli
+
+    register_cli(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            return jsonify(
+                error={"code": exc.name.lower().replace(" ", "_"), "message": exc.description}
+            ), exc.code
+        return render_template("errors/error.html", error=exc), exc.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        if request.path.startswith("/api/"):
+            return jsonify(
+                error={"code": "internal_error", "message": "Something went wrong on our side."}
+            ), 500
+        return render_template("errors/error.html", error=None), 500
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_datetime, get_locale, get_timezone
+
+    from training.timeutil import to_local
+
+    @app.template_filter("local")
+    def _local(dt, tz_name=None, fmt="medium"):
+        if dt is None:
+            return ""
+        tz = tz_name or str(get_timezone())
+        return format_datetime(to_local(dt, tz), fmt, rebase=False)
+
+    @app.context_processor
+    def _globals():
+        return {"current_locale": str(get_locale()), "current_timezone": str(get_timezone())}

@@ -1,0 +1,43 @@
+"""How a request is authenticated: the login session, or ``Authorization: Bearer <token>``."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+
+from training.extensions import db, login_manager
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    from training.accounts.models import User
+
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+@login_manager.request_loader
+def load_user_from_bearer(req):
+    header = req.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    from training.accounts.tokens import user_for_token
+
+    return user_for_token(token.strip())
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    from flask import redirect, url_for
+    from werkzeug.exceptions import Unauthorized
+
+    if request.path.startswith("/api/"):
+        raise Unauthorized()
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))

@@ -1,0 +1,106 @@
+"""Database primitives shared by every feature: the declarative base, UTC datetimes, locks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timezone-aware UTC datetime on every backend.
+
+    PostgreSQL stores ``timestamptz``; SQLite stores text, so the offset is restored on the way
+    out. Naive datetimes are refused: they are a bug at the edge that produced them.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: convert to UTC at the edge")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def for_update(stmt, **kw):
+    """Add ``FOR UPDATE`` where the backend has row locks (PostgreSQL).
+
+    On SQLite call :func:`begin_immediate` first instead: the whole database is the lock.
+    """
+    from training.extensions import db
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        return stmt.with_for_update(**kw)
+    return stmt
+
+
+def begin_immediate() -> None:
+    """Take SQLite's write lock now, so read-then-write rules cannot race.
+
+    A deferred SQLite transaction that reads and then writes fails with "database is locked"
+    when two writers meet; ``BEGIN IMMEDIATE`` makes the second one wait (busy_timeout) instead.
+    Call it before the first query of the unit of work. No-op on PostgreSQL.
+    """
+    from training.extensions import db
+
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    if db.session.in_transaction():
+        conn = db.session.connection()
+        if conn.info.get("sqlite_immediate"):
+            return
+        db.session.rollback()
+    db.session.connection(execution_options={"sqlite_immediate": True})
+
+
+def configure_sqlite(engine) -> None:
+    """WAL, foreign keys, a busy timeout and explicit BEGIN on SQLite connections."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # let SQLAlchemy emit BEGIN itself (see below)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=15000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        if conn.get_execution_options().get("sqlite_immediate"):
+            conn.info["sqlite_immediate"] = True
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.info.pop("sqlite_immediate", None)
+            conn.exec_driver_sql("BEGIN")
