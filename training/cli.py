@@ -36,7 +36,11 @@ def register_cli(app: Flask) -> None:
 
         result = seed_demo(if_empty=if_empty)
         if result is None:
-            click.echo("database not empty: demo not seeded")
+            from training.seed import existing_demo_lines
+
+            click.echo("The database already has data; the demo was not seeded again.")
+            for line in existing_demo_lines():
+                click.echo(line)
             return
         db.session.commit()
         for line in result.login_lines():

@@ -165,3 +165,17 @@ def seed_demo(*, if_empty: bool = False, seed: int = 2005) -> DemoResult | None:
     for step in SEED_STEPS:
         step(program, result)
     return result
+
+
+def existing_demo_lines() -> list[str]:
+    """The demo logins, if the demo accounts are still there."""
+    from training.accounts.models import User
+
+    emails = ["admin@copa.example", "animatrice@copa.example", "expert@copa.example",
+              "participant01@copa.example"]
+    found = set(db.session.scalars(db.select(User.email).where(User.email.in_(emails))))
+    if not found:
+        return []
+    lines = ["Demo logins (password: %s):" % DEMO_PASSWORD]
+    lines += [f"  {email}" for email in emails if email in found]
+    return lines

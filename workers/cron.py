@@ -1,0 +1,21 @@
+"""Periodic jobs, read by ``rq cron workers/cron.py`` (started by ``make run``).
+
+Features add their sweeps to ``PERIODIC`` below: (function, queue, seconds).
+"""
+
+from __future__ import annotations
+
+import os
+
+from rq import cron
+
+from workers.mail import requeue_stale_messages
+
+PREFIX = os.environ.get("RQ_QUEUE_PREFIX", "copa")
+
+PERIODIC = [
+    (requeue_stale_messages, "mail", 60),
+]
+
+for func, queue, seconds in PERIODIC:
+    cron.register(func, f"{PREFIX}-{queue}", interval=seconds, job_timeout=300)
