@@ -8,4 +8,5 @@ FEATURES = [
     "training.programs",
     "training.mail",
     "training.sessions",
+    "training.coaching",
 ]

@@ -17,6 +17,7 @@ from training.accounts.models import User
 from training.coaching.rules import ACTIVE_STATUSES, STATUSES
 from training.db import UTCDateTime, utcnow
 from training.extensions import db
+from training.programs.models import Program
 
 
 def _quoted(values) -> str:
@@ -62,6 +63,7 @@ class CoachingSlot(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     expert: Mapped[User] = relationship(foreign_keys=[expert_id])
+    program: Mapped[Program] = relationship()
 
     def held_for_other(self, user_id: int, now: datetime) -> bool:
         return (
@@ -100,6 +102,7 @@ class Booking(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     slot: Mapped[CoachingSlot] = relationship()
+    program: Mapped[Program] = relationship()
     participant: Mapped[User] = relationship(foreign_keys=[participant_id])
     notes: Mapped[list[CoachingNote]] = relationship(
         back_populates="booking", cascade="all, delete-orphan", order_by="CoachingNote.id"

@@ -1,0 +1,205 @@
+"""Coaching through the API: availability, booking rules, cancel, reschedule, errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.coaching.helpers import hour_from_now, local_iso
+
+
+def me(client, world, user):
+    r = client.get(
+        f"/api/v1/programs/{world.program.id}/coaching/me", headers=world.headers[user.id]
+    )
+    assert r.status_code == 200
+    return r.get_json()
+
+
+def test_expert_publishes_slots_with_buffer(client, world):
+    start = hour_from_now(48)
+    r = client.post(
+        f"/api/v1/programs/{world.program.id}/availability",
+        json={
+            "starts_at": local_iso(start),
+            "ends_at": local_iso(start + timedelta(hours=3)),
+            "slot_minutes": 45,
+            "buffer_minutes": 15,
+        },
+        headers=world.headers[world.expert.id],
+    )
+    assert r.status_code == 201
+    slots = r.get_json()["slots"]
+    assert len(slots) == 3
+    assert all(s["expert_id"] == world.expert.id and s["status"] == "open" for s in slots)
+    assert slots[0]["starts_at"][-6:] in ("-05:00", "-04:00")  # output carries the offset
+
+
+def test_weekly_repeat_keeps_wall_clock_across_dst(client, world):
+    r = client.post(
+        f"/api/v1/programs/{world.program.id}/availability",
+        json={
+            "starts_at": "2027-03-07T09:00",
+            "ends_at": "2027-03-07T10:00",
+            "repeat_weekly_until": "2027-03-21",
+        },
+        headers=world.headers[world.expert.id],
+    )
+    assert r.status_code == 201
+    starts = [s["starts_at"] for s in r.get_json()["slots"]]
+    assert starts == [
+        "2027-03-07T09:00:00-05:00",
+        "2027-03-14T09:00:00-04:00",
+        "2027-03-21T09:00:00-04:00",
+    ]
+
+
+def test_bad_availability_is_refused(client, world, publish):
+    url = f"/api/v1/programs/{world.program.id}/availability"
+    h = world.headers[world.expert.id]
+    start = hour_from_now(48)
+    r = client.post(
+        url, json={"starts_at": local_iso(start), "ends_at": local_iso(start)}, headers=h
+    )
+    assert r.status_code == 422
+    publish(hours=100, count=2)
+    s = hour_from_now(101)
+    r = client.post(
+        url,
+        json={"starts_at": local_iso(s), "ends_at": local_iso(s + timedelta(hours=2))},
+        headers=h,
+    )
+    assert (r.status_code, r.get_json()["error"]["code"]) == (422, "overlap")
+    # Participants cannot publish; outsiders don't see the program.
+    body = {
+        "starts_at": local_iso(s + timedelta(days=3)),
+        "ends_at": local_iso(s + timedelta(days=3, hours=1)),
+    }
+    assert client.post(url, json=body, headers=world.headers[world.alice.id]).status_code == 403
+    assert client.post(url, json=body, headers=world.headers[world.outsider.id]).status_code == 404
+    # The facilitator publishes for the expert.
+    r = client.post(
+        url,
+        json={**body, "expert_id": world.expert.id},
+        headers=world.headers[world.facilitator.id],
+    )
+    assert r.status_code == 201
+
+
+def test_book_double_click_and_slot_taken(client, world, publish, book):
+    slot = publish()[0]
+    first = book(slot["id"], world.alice, note="Pricing strategy")
+    assert first.status_code == 201
+    again = book(slot["id"], world.alice)
+    assert again.status_code == 200 and again.get_json()["id"] == first.get_json()["id"]
+    taken = book(slot["id"], world.bob)
+    assert (taken.status_code, taken.get_json()["error"]["code"]) == (409, "slot_taken")
+    assert me(client, world, world.alice)["used"] == 1
+    r = client.get(
+        f"/api/v1/programs/{world.program.id}/slots?status=open",
+        headers=world.headers[world.bob.id],
+    )
+    assert slot["id"] not in [s["id"] for s in r.get_json()["slots"]]
+
+
+def test_quota_exceeded(client, world, publish, book, db):
+    world.program.coaching_quota = 2
+    db.session.commit()
+    slots = publish(count=3)
+    assert book(slots[0]["id"], world.alice).status_code == 201
+    assert book(slots[1]["id"], world.alice).status_code == 201
+    r = book(slots[2]["id"], world.alice)
+    assert (r.status_code, r.get_json()["error"]["code"]) == (409, "quota_exceeded")
+    assert me(client, world, world.alice) | {"bookings": None} == {
+        "quota": 2,
+        "used": 2,
+        "remaining": 0,
+        "bookings": None,
+    }
+
+
+def test_minimum_notice(world, publish, book):
+    slot = publish(hours=6)[0]
+    r = book(slot["id"], world.alice)
+    assert (r.status_code, r.get_json()["error"]["code"]) == (422, "too_late")
+
+
+def test_booking_on_someone_elses_behalf(world, publish, book):
+    slot = publish()[0]
+    r = book(slot["id"], world.bob, participant_id=world.alice.id)
+    assert r.status_code == 403
+    assert book(slot["id"], world.expert, participant_id=world.alice.id).status_code == 403
+    assert book(slot["id"], world.expert).status_code == 403  # experts don't book themselves
+    assert book(slot["id"], world.outsider).status_code == 404
+    r = book(slot["id"], world.facilitator, participant_id=world.alice.id)
+    assert r.status_code == 201 and r.get_json()["participant_id"] == world.alice.id
+
+
+def test_cancel_before_cutoff_restores_quota(client, world, publish, book):
+    slot = publish(hours=48)[0]
+    bid = book(slot["id"], world.alice).get_json()["id"]
+    r = client.delete(f"/api/v1/bookings/{bid}", headers=world.headers[world.alice.id])
+    assert r.status_code == 200 and r.get_json()["status"] == "cancelled"
+    assert me(client, world, world.alice)["used"] == 0
+    assert book(slot["id"], world.bob).status_code == 201  # the slot is open again
+
+
+def test_cancel_inside_cutoff_needs_facilitator_override(client, world, publish, book):
+    slot = publish(hours=20)[0]
+    bid = book(slot["id"], world.alice).get_json()["id"]
+    url = f"/api/v1/bookings/{bid}"
+    r = client.delete(url, headers=world.headers[world.alice.id])
+    assert (r.status_code, r.get_json()["error"]["code"]) == (409, "cancel_cutoff")
+    # A participant cannot override; the facilitator can.
+    r = client.delete(url + "?override=1", headers=world.headers[world.alice.id])
+    assert r.status_code == 409
+    assert client.delete(url, headers=world.headers[world.bob.id]).status_code == 403
+    r = client.delete(url + "?override=1", headers=world.headers[world.facilitator.id])
+    assert r.status_code == 200 and r.get_json()["booking_status"] == "late_cancelled"
+    assert me(client, world, world.alice)["used"] == 1  # late cancellations count by default
+
+
+def test_reschedule_moves_booking_and_keeps_quota(client, world, publish, book):
+    a, b = publish(hours=72, count=2)
+    booking = book(a["id"], world.alice).get_json()
+    r = client.post(
+        f"/api/v1/bookings/{booking['id']}/reschedule",
+        json={"slot_id": b["id"]},
+        headers=world.headers[world.alice.id],
+    )
+    assert r.status_code == 200, r.get_json()
+    moved = r.get_json()
+    assert (moved["id"], moved["slot_id"], moved["sequence"]) == (booking["id"], b["id"], 1)
+    assert me(client, world, world.alice)["used"] == 1
+    assert book(a["id"], world.bob).status_code == 201
+    # Moving onto a taken slot fails and leaves the booking where it was.
+    r = client.post(
+        f"/api/v1/bookings/{booking['id']}/reschedule",
+        json={"slot_id": a["id"]},
+        headers=world.headers[world.alice.id],
+    )
+    assert (r.status_code, r.get_json()["error"]["code"]) == (409, "slot_taken")
+    assert me(client, world, world.alice)["bookings"][0]["slot_id"] == b["id"]
+
+
+def test_pacing_when_enabled(world, publish, book, db):
+    from training.coaching.models import CoachingSettings
+
+    db.session.add(CoachingSettings(program_id=world.program.id, pacing_days=7))
+    db.session.commit()
+    slots = publish(hours=72, count=2)
+    assert book(slots[0]["id"], world.alice).status_code == 201
+    r = book(slots[1]["id"], world.alice)
+    assert (r.status_code, r.get_json()["error"]["code"]) == (422, "pacing")
+
+
+def test_withdraw_open_slot_and_others_cannot(client, world, publish):
+    slot = publish()[0]
+    url = f"/api/v1/slots/{slot['id']}"
+    assert client.delete(url, headers=world.headers[world.alice.id]).status_code == 403
+    r = client.delete(url, headers=world.headers[world.expert.id])
+    assert r.status_code == 200 and r.get_json()["cancelled_booking_id"] is None
+    r = client.get(
+        f"/api/v1/programs/{world.program.id}/slots?status=open",
+        headers=world.headers[world.alice.id],
+    )
+    assert r.get_json()["slots"] == []
