@@ -73,14 +73,15 @@ def begin_immediate() -> None:
     """
     from training.extensions import db
 
-    if db.session.get_bind().dialect.name != "sqlite":
+    session = db.session()  # the real Session: scoped_session does not proxy in_transaction()
+    if session.get_bind().dialect.name != "sqlite":
         return
-    if db.session.in_transaction():
-        conn = db.session.connection()
+    if session.in_transaction():
+        conn = session.connection()
         if conn.info.get("sqlite_immediate"):
             return
-        db.session.rollback()
-    db.session.connection(execution_options={"sqlite_immediate": True})
+        session.rollback()
+    session.connection(execution_options={"sqlite_immediate": True})
 
 
 def configure_sqlite(engine) -> None:
