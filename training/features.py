@@ -9,4 +9,5 @@ FEATURES = [
     "training.mail",
     "training.sessions",
     "training.coaching",
+    "training.google",
 ]

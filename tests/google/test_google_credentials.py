@@ -4,8 +4,6 @@ import logging
 from urllib.parse import parse_qs
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpMockSequence
 
@@ -26,24 +24,6 @@ from training.google.secrets import (
     redact,
     redact_text,
 )
-
-
-@pytest.fixture(scope="module")
-def service_account_info():
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    return {
-        "type": "service_account",
-        "project_id": "copa-test",
-        "private_key_id": "0123456789abcdef",
-        "private_key": pem,
-        "client_email": "copa-sync@copa-test.iam.gserviceaccount.com",
-        "client_id": "1234567890",
-        "token_uri": "https://oauth2.googleapis.com/token",
-    }
-
 
 USER_INFO = {
     "type": "authorized_user",

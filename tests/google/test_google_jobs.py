@@ -1,0 +1,191 @@
+"""Sync jobs end to end: real database and Redis/RQ, Google answered by HttpMockSequence."""
+
+from datetime import timedelta
+
+import pytest
+
+from tests.google.googlemock import calls, error, ok
+from training.db import utcnow
+from training.google.calendar_sync import event_id_for
+from training.google.models import GoogleConnection, GoogleEventLink
+
+EVENTS = "/calendar/v3/calendars/primary/events"
+MEET = "https://meet.google.com/abc-defg-hij"
+
+
+def gevent(event_id, etag='"1"', meet=MEET, status="success"):
+    data = {"id": event_id, "etag": etag, "status": "confirmed", "htmlLink": "https://cal/e"}
+    if meet:
+        data["hangoutLink"] = meet
+        data["conferenceData"] = {"createRequest": {"status": {"statusCode": status}}}
+    return data
+
+
+@pytest.fixture
+def program(make_program, make_member):
+    program = make_program(title="Lean CoPA")
+    make_member(program, "facilitator", email="fac@example.org", name="Fay")
+    make_member(program, "participant", email="ana@acme.example.com", name="Ana")
+    make_member(program, "participant", email="bob@rival.example.net", name="Bob")
+    return program
+
+
+def schedule(db, program, **kw):
+    from training.sessions.operations import schedule_session
+    from training.sessions.validation import SessionInput
+
+    start = (utcnow() + timedelta(days=3)).replace(microsecond=0)
+    data = SessionInput(
+        title=kw.get("title", "Kaizen basics"),
+        starts_at=start,
+        duration_minutes=90,
+        join_url=kw.get("join_url"),
+    )
+    session = schedule_session(program, data)
+    db.session.commit()
+    return session
+
+
+def google_job_names(app):
+    from workers.queues import get_queue
+
+    queue = get_queue("default")
+    names = [job.func_name for job in queue.jobs]
+    names += [
+        queue.fetch_job(job_id).func_name for job_id in queue.scheduled_job_registry.get_job_ids()
+    ]
+    return [n for n in names if n.startswith("workers.google")]
+
+
+def test_without_connection_nothing_is_queued(app, db, program, google_http):
+    schedule(db, program)
+    assert google_job_names(app) == []
+    assert db.session.scalars(db.select(GoogleEventLink)).all() == []
+
+
+def test_session_becomes_event_with_meet_link_as_join_url(
+    app, db, program, connected, google_http, run_jobs
+):
+    conn = connected(program)
+    session = schedule(db, program)
+    assert "workers.google.sync_session" in google_job_names(app)
+    assert "workers.google.import_recording" in google_job_names(app)  # after it ends
+    event_id = event_id_for(conn.id_salt, f"session:{session.id}")
+    google_http.add(ok(gevent(event_id)))
+
+    run_jobs()
+
+    (insert,) = calls(google_http)
+    assert (insert.method, insert.path) == ("POST", EVENTS)
+    assert insert.query == {"conferenceDataVersion": "1", "sendUpdates": "none"}
+    assert [a["email"] for a in insert.body["attendees"]] == [
+        "ana@acme.example.com",
+        "bob@rival.example.net",
+        "fac@example.org",
+    ]
+    assert insert.body["summary"] == "Kaizen basics"
+    db.session.expire_all()
+    assert db.session.get(type(session), session.id).join_url == MEET
+    link = db.session.scalar(db.select(GoogleEventLink))
+    assert (link.object_kind, link.object_id, link.event_id, link.etag) == (
+        "session",
+        session.id,
+        event_id,
+        '"1"',
+    )
+    conn = db.session.get(GoogleConnection, conn.id)
+    assert conn.status == "ok" and conn.last_sync_at is not None
+
+
+def test_resync_patches_the_same_event(app, db, program, connected, google_http, run_jobs):
+    from training.sessions.operations import update_session
+    from training.sessions.validation import SessionInput
+
+    conn = connected(program)
+    session = schedule(db, program)
+    event_id = event_id_for(conn.id_salt, f"session:{session.id}")
+    google_http.add(ok(gevent(event_id)))
+    run_jobs()
+
+    update_session(session, SessionInput(title="Kaizen basics, part 1"))
+    db.session.commit()
+    google_http.add(ok(gevent(event_id, etag='"2"')))
+    run_jobs()
+
+    patch = calls(google_http)[-1]
+    assert (patch.method, patch.path) == ("PATCH", f"{EVENTS}/{event_id}")
+    assert patch.headers["if-match"] == '"1"'
+    assert patch.body["summary"] == "Kaizen basics, part 1"
+    assert [c.method for c in calls(google_http)] == ["POST", "PATCH"]  # never a 2nd insert
+    assert db.session.scalar(db.select(GoogleEventLink)).etag == '"2"'
+
+
+def test_cancelled_session_deletes_the_event(app, db, program, connected, google_http, run_jobs):
+    from training.sessions.operations import cancel_session
+
+    conn = connected(program, google_invites=True)
+    session = schedule(db, program)
+    event_id = event_id_for(conn.id_salt, f"session:{session.id}")
+    google_http.add(ok(gevent(event_id)))
+    run_jobs()
+
+    cancel_session(session, "Trainer ill")
+    db.session.commit()
+    google_http.add(ok(status=204))
+    run_jobs()
+
+    delete = calls(google_http)[-1]
+    assert (delete.method, delete.path) == ("DELETE", f"{EVENTS}/{event_id}")
+    assert delete.query == {"sendUpdates": "all"}
+    assert db.session.scalars(db.select(GoogleEventLink)).all() == []
+
+
+def test_google_error_is_recorded_for_the_admin(app, db, program, connected, google_http, run_jobs):
+    conn = connected(program)
+    schedule(db, program)
+    google_http.add(error(403, "forbiddenForServiceAccounts", "Service accounts cannot invite"))
+
+    run_jobs()
+
+    conn = db.session.get(GoogleConnection, conn.id)
+    assert conn.status == "error"
+    assert conn.last_error_reason == "forbiddenForServiceAccounts"
+    assert "Service accounts cannot invite" in conn.last_error
+    assert db.session.scalars(db.select(GoogleEventLink)).all() == []
+
+
+def test_rate_limited_sync_backs_off_then_succeeds(
+    app, db, program, connected, google_http, run_jobs, sleeps
+):
+    conn = connected(program)
+    session = schedule(db, program)
+    event_id = event_id_for(conn.id_salt, f"session:{session.id}")
+    google_http.add(
+        error(429, "rateLimitExceeded"), error(503, "backendError"), ok(gevent(event_id))
+    )
+    run_jobs()
+    assert [c.method for c in calls(google_http)] == ["POST"] * 3
+    assert len(sleeps) == 2
+    assert db.session.get(GoogleConnection, conn.id).status == "ok"
+
+
+def test_new_member_is_added_to_upcoming_events(
+    app, db, program, connected, google_http, run_jobs, make_member
+):
+    conn = connected(program)
+    session = schedule(db, program)
+    event_id = event_id_for(conn.id_salt, f"session:{session.id}")
+    google_http.add(ok(gevent(event_id)))
+    run_jobs()
+
+    from training import signals
+
+    membership = make_member(program, "participant", email="cy@third.example.org", name="Cy")
+    signals.member_added.send(None, membership=membership)
+    db.session.commit()
+    google_http.add(ok(gevent(event_id, etag='"2"')))
+    run_jobs()
+
+    patch = calls(google_http)[-1]
+    assert patch.method == "PATCH"
+    assert "cy@third.example.org" in [a["email"] for a in patch.body["attendees"]]

@@ -1,0 +1,177 @@
+"""Google Workspace jobs: calendar sync of sessions and bookings, Meet recording import.
+
+Jobs take ids, read the current state and make Google match it, so running one twice (or out
+of order) is harmless.  Google errors that survive the client's backoff retries are written to
+the program's connection (the admin page shows them) and re-raised for RQ's own Retry.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from googleapiclient.errors import HttpError
+from rq import Retry, get_current_job
+
+from training.db import utcnow
+from training.extensions import db
+from workers.context import app_context
+
+log = logging.getLogger(__name__)
+
+SYNC_RETRY = [30, 120, 600, 1800, 3600]
+SYNC_OPTIONS = {
+    "retry": Retry(max=len(SYNC_RETRY), interval=SYNC_RETRY),
+    "job_timeout": 300,
+    "failure_ttl": 7 * 24 * 3600,
+}
+IMPORT_RETRY = [300, 900, 3600]
+IMPORT_OPTIONS = {
+    "retry": Retry(max=len(IMPORT_RETRY), interval=IMPORT_RETRY),
+    "job_timeout": 4 * 3600,
+    "failure_ttl": 14 * 24 * 3600,
+}
+
+
+def _failed(program_id: int, exc: Exception) -> None:
+    """Roll back the job's work, keep the error on the connection, commit that."""
+    from training.google.client import describe_error
+    from training.google.operations import record_error
+
+    db.session.rollback()
+    record_error(program_id, exc)
+    db.session.commit()
+    log.warning("google sync for program %s failed: %s", program_id, describe_error(exc))
+
+
+@app_context
+def sync_session(session_id: int) -> str:
+    """Create, update or delete the session's Google event; store the Meet link as join URL."""
+    from training.google import events
+    from training.sessions.models import TrainingSession
+
+    session = db.session.get(TrainingSession, session_id)
+    if session is None:
+        return "missing"
+    program_id = session.program_id
+    try:
+        outcome = events.sync_session(session)
+    except HttpError as exc:
+        _failed(program_id, exc)
+        raise
+    db.session.commit()
+    return outcome
+
+
+@app_context
+def sync_booking(booking_id: int) -> str:
+    from training.coaching.models import Booking
+    from training.google import events
+
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        return "missing"
+    program_id = booking.program_id
+    try:
+        outcome = events.sync_booking(booking)
+    except HttpError as exc:
+        _failed(program_id, exc)
+        raise
+    db.session.commit()
+    return outcome
+
+
+@app_context
+def sync_program(program_id: int) -> int:
+    """Queue a sync of every upcoming session and booking of the program (members changed,
+    connection set up, or the admin asked)."""
+    from training.google import events
+
+    count = events.queue_program_sync(program_id)
+    db.session.commit()
+    return count
+
+
+@app_context
+def import_recording(session_id: int) -> str:
+    """Find the session's Meet recording, download it, hand it to the recording pipeline."""
+    from training.google import events, importing
+    from training.google.operations import client_for, connection_for
+    from training.google.recordings_import import DownloadError
+    from training.sessions.models import TrainingSession
+    from workers.queues import enqueue_after_commit
+
+    session = db.session.get(TrainingSession, session_id)
+    if session is None or session.status == "cancelled":
+        return "skipped"
+    conn = connection_for(session.program_id)
+    if conn is None:
+        return "not_configured"
+    if utcnow() < session.ends_at:  # rescheduled later: the new end time has its own job
+        return "not_ended"
+    row = importing.import_row(session.program_id, session.id)
+    if row.status in ("imported", "not_found"):
+        return row.status
+    program_id = session.program_id
+    client = client_for(conn)
+    try:
+        found = importing.find_recording(
+            conn,
+            client,
+            row,
+            meet_url=events.meet_url_for_session(session),
+            title=session.title,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+        )
+        if isinstance(found, importing.Outcome):
+            if found.status == "retry":
+                enqueue_after_commit(
+                    import_recording,
+                    session.id,
+                    queue="default",
+                    at=found.retry_at,
+                    job_id=f"google-import-{session.id}-try{row.attempts}",
+                    **IMPORT_OPTIONS,
+                )
+            db.session.commit()
+            return found.status
+        db.session.commit()  # remember the file id before the long download
+        path = importing.fetch(client, row, found)
+        row.recording_id = importing.hand_to_pipeline(session, path, found)
+        row.status, row.last_error, row.next_attempt_at = "imported", None, None
+        db.session.commit()
+    except (HttpError, DownloadError, OSError) as exc:
+        _failed(program_id, exc)
+        _import_error(session_id, exc)
+        raise
+    return "imported"
+
+
+def _import_error(session_id: int, exc: Exception) -> None:
+    from training.google.client import describe_error
+    from training.google.models import GoogleRecordingImport
+
+    row = db.session.scalar(
+        db.select(GoogleRecordingImport).where(GoogleRecordingImport.session_id == session_id)
+    )
+    if row is not None:
+        job = get_current_job()
+        if job is None or not job.retries_left:
+            row.status = "failed"  # RQ gives up: the admin page says so
+        row.last_error = describe_error(exc)
+        db.session.commit()
+
+
+def schedule_import(session, delay: timedelta) -> None:
+    """Queue the import to run ``delay`` after the session ends (once per end time)."""
+    from workers.queues import enqueue_after_commit
+
+    enqueue_after_commit(
+        import_recording,
+        session.id,
+        queue="default",
+        at=session.ends_at + delay,
+        job_id=f"google-import-{session.id}-{int(session.ends_at.timestamp())}",
+        **IMPORT_OPTIONS,
+    )
