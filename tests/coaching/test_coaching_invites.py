@@ -1,0 +1,118 @@
+"""Invites, reminders, feeds and the expert's cancellation, as the people involved see them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from training.mail.models import OutboxMessage
+
+
+def outbox(db, to=None):
+    rows = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    return [m for m in rows if to is None or m.to_email == to]
+
+
+def test_booking_emails_request_to_participant_and_expert(
+    client, world, publish, book, smtp_server, run_jobs
+):
+    alice, expert = world.alice.email, world.expert.email  # run_jobs() ends the session
+    slot = publish()[0]
+    bid = book(slot["id"], world.alice).get_json()["id"]
+    run_jobs()
+    assert sorted(m["To"].addresses[0].addr_spec for m in smtp_server.messages) == sorted(
+        [alice, expert]
+    )
+    for message in smtp_server.messages:
+        parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        assert len(parts) == 1
+        assert parts[0].get_param("method") == "REQUEST"
+        ics = parts[0].get_content()
+        assert "METHOD:REQUEST" in ics and "SEQUENCE:0" in ics
+        assert f"UID:coaching-{bid}@copa.test" in ics
+        assert "ORGANIZER" in ics and alice in ics
+    smtp_server.messages.clear()
+    r = client.delete(f"/api/v1/bookings/{bid}", headers=world.headers[world.alice.id])
+    assert r.status_code == 200
+    run_jobs()
+    assert len(smtp_server.messages) == 2
+    for message in smtp_server.messages:
+        part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+        ics = part.get_content()
+        assert part.get_param("method") == "CANCEL"
+        assert "METHOD:CANCEL" in ics and "SEQUENCE:1" in ics and "STATUS:CANCELLED" in ics
+
+
+def test_reschedule_sends_request_with_higher_sequence(client, world, publish, book, db):
+    a, b = publish(count=2)
+    bid = book(a["id"], world.alice).get_json()["id"]
+    client.post(
+        f"/api/v1/bookings/{bid}/reschedule",
+        json={"slot_id": b["id"]},
+        headers=world.headers[world.alice.id],
+    )
+    mails = outbox(db, world.alice.email)
+    assert [m.ics_method for m in mails] == ["REQUEST", "REQUEST"]
+    assert b"SEQUENCE:1" in mails[-1].ics and b"SEQUENCE:0" in mails[0].ics
+
+
+def test_reminder_24h_before_and_not_after_reschedule(client, world, publish, book, db, run_jobs):
+    from datetime import datetime
+
+    alice, expert = world.alice.email, world.expert.email  # run_jobs() ends the session
+    a, b = publish(hours=72, count=2)
+    bid = book(a["id"], world.alice).get_json()["id"]
+    start_a = datetime.fromisoformat(a["starts_at"])
+    assert run_jobs() > 0  # the invite mails
+    before = len(outbox(db))
+    # Nothing before the reminder time.
+    run_jobs(until=start_a - timedelta(hours=25))
+    assert len(outbox(db)) == before
+    client.post(
+        f"/api/v1/bookings/{bid}/reschedule",
+        json={"slot_id": b["id"]},
+        headers=world.headers[world.alice.id],
+    )
+    run_jobs()
+    before = len(outbox(db))
+    # The first reminder (sequence 0) is now stale; the new one (sequence 1) fires once.
+    run_jobs(until=datetime.fromisoformat(b["starts_at"]) - timedelta(hours=23))
+    reminders = [m for m in outbox(db)[before:] if m.subject.startswith("Reminder")]
+    assert sorted(m.to_email for m in reminders) == sorted([alice, expert])
+    assert all(m.dedupe_key.startswith(f"coaching-reminder-{bid}-1-") for m in reminders)
+
+
+def test_expert_cancels_booked_slot(client, world, publish, book, db):
+    slots = publish(hours=72, count=5)
+    bid = book(slots[0]["id"], world.alice).get_json()["id"]
+    r = client.delete(f"/api/v1/slots/{slots[0]['id']}", headers=world.headers[world.expert.id])
+    assert r.status_code == 200 and r.get_json()["cancelled_booking_id"] == bid
+    me = client.get(
+        f"/api/v1/programs/{world.program.id}/coaching/me", headers=world.headers[world.alice.id]
+    ).get_json()
+    assert me["used"] == 0 and me["bookings"][0]["status"] == "expert_cancelled"
+    mails = outbox(db, world.alice.email)
+    assert mails[-2].ics_method == "CANCEL"
+    proposal = mails[-1]
+    assert "held for you for 48 hours" in proposal.text_body
+    assert proposal.text_body.count("\n- ") == 3
+    # The next three open slots are held for Alice: Bob can't take them, Alice can.
+    held = [s["id"] for s in slots[1:4]]
+    listing = client.get(
+        f"/api/v1/programs/{world.program.id}/slots?status=open",
+        headers=world.headers[world.bob.id],
+    ).get_json()["slots"]
+    assert [s["id"] for s in listing] == [slots[4]["id"]]
+    r = book(held[0], world.bob)
+    assert (r.status_code, r.get_json()["error"]["code"]) == (409, "slot_taken")
+    assert book(held[1], world.alice).status_code == 201
+
+
+def test_bookings_show_in_both_feeds(world, publish, book, app):
+    from training.coaching.invites import feed_events_for
+
+    slot = publish()[0]
+    book(slot["id"], world.alice)
+    for user in (world.alice, world.expert):
+        events = feed_events_for(user.id)
+        assert len(events) == 1 and events[0].status == "CONFIRMED"
+    assert feed_events_for(world.bob.id) == []

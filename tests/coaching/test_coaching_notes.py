@@ -1,0 +1,121 @@
+"""Attendance and notes: who sees which note. The facilitator never sees note text."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from training.coaching import operations as ops
+from training.coaching.models import CoachingSlot
+from training.db import utcnow
+
+SECRET_PREP = "PREP-our margins are collapsing"
+SECRET_PRIVATE = "PRIVATE-the owner seems burnt out"
+SECRET_SHARED = "SHARED-try the pricing canvas"
+
+
+@pytest.fixture
+def past_booking(world, db):
+    """A booking for Alice whose session started an hour ago (booked four days ago)."""
+    now = utcnow().replace(microsecond=0)
+    slot = CoachingSlot(
+        program_id=world.program.id,
+        expert_id=world.expert.id,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now,
+        status="open",
+    )
+    db.session.add(slot)
+    db.session.commit()
+    booking, _ = ops.book_slot(
+        slot.id,
+        world.alice.id,
+        actor_id=world.alice.id,
+        note=SECRET_PREP,
+        now=now - timedelta(days=4),
+    )
+    db.session.commit()
+    return booking.id
+
+
+def post_note(client, world, bid, user, kind, body):
+    return client.post(
+        f"/api/v1/bookings/{bid}/notes",
+        json={"kind": kind, "body": body},
+        headers=world.headers[user.id],
+    )
+
+
+def texts(client, world, bid, user):
+    r = client.get(f"/api/v1/bookings/{bid}", headers=world.headers[user.id])
+    return r.status_code, [n["body"] for n in r.get_json().get("notes", [])] if r.is_json else []
+
+
+def test_notes_reach_only_their_readers(client, world, past_booking):
+    bid = past_booking
+    assert post_note(client, world, bid, world.expert, "private", SECRET_PRIVATE).status_code == 201
+    assert post_note(client, world, bid, world.expert, "shared", SECRET_SHARED).status_code == 201
+    # Wrong writers are refused.
+    assert post_note(client, world, bid, world.alice, "private", "x").status_code == 403
+    assert post_note(client, world, bid, world.facilitator, "shared", "x").status_code == 403
+
+    assert texts(client, world, bid, world.expert) == (
+        200,
+        [SECRET_PREP, SECRET_PRIVATE, SECRET_SHARED],
+    )
+    assert texts(client, world, bid, world.alice) == (200, [SECRET_PREP, SECRET_SHARED])
+    status, notes = texts(client, world, bid, world.facilitator)
+    assert status == 200 and notes == []
+    assert texts(client, world, bid, world.bob)[0] == 403
+    assert texts(client, world, bid, world.outsider)[0] == 404
+
+
+def test_facilitator_sees_counts_and_dates_never_note_text(client, world, past_booking, login, app):
+    bid = past_booking
+    post_note(client, world, bid, world.expert, "private", SECRET_PRIVATE)
+    post_note(client, world, bid, world.expert, "shared", SECRET_SHARED)
+    r = client.post(
+        f"/api/v1/bookings/{bid}/attendance",
+        json={"status": "attended"},
+        headers=world.headers[world.expert.id],
+    )
+    assert r.status_code == 200
+    r = client.get(
+        f"/api/v1/programs/{world.program.id}/coaching/overview",
+        headers=world.headers[world.facilitator.id],
+    )
+    assert r.status_code == 200
+    row = next(p for p in r.get_json()["participants"] if p["participant_id"] == world.alice.id)
+    assert (row["used"], row["attended"], row["remaining"]) == (1, 1, 4)
+    assert row["last_session"] is not None
+    everything = r.get_data(as_text=True)
+    page = login(app.test_client(), world.facilitator).get(f"/programs/{world.program.id}/coaching")
+    for secret in (SECRET_PREP, SECRET_PRIVATE, SECRET_SHARED):
+        assert secret not in everything
+        assert secret not in page.get_data(as_text=True)
+    # Participants can't see the overview.
+    r = client.get(
+        f"/api/v1/programs/{world.program.id}/coaching/overview",
+        headers=world.headers[world.alice.id],
+    )
+    assert r.status_code == 403
+
+
+def test_attendance_by_the_expert_only_and_after_start(client, world, past_booking, publish, book):
+    url = f"/api/v1/bookings/{past_booking}/attendance"
+    assert (
+        client.post(
+            url, json={"status": "attended"}, headers=world.headers[world.alice.id]
+        ).status_code
+        == 403
+    )
+    r = client.post(url, json={"status": "no_show"}, headers=world.headers[world.expert.id])
+    assert r.get_json()["status"] == "no_show"
+    future = book(publish()[0]["id"], world.alice).get_json()["id"]
+    r = client.post(
+        f"/api/v1/bookings/{future}/attendance",
+        json={"status": "attended"},
+        headers=world.headers[world.expert.id],
+    )
+    assert (r.status_code, r.get_json()["error"]["code"]) == (422, "too_early")
