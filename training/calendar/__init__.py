@@ -11,6 +11,8 @@ functions below, which return bytes:
 * ``render_feed(events, name) -> bytes``: a subscription calendar (no METHOD, REFRESH-INTERVAL,
   X-PUBLISHED-TTL); cancelled events stay 30 days with STATUS:CANCELLED.
 * ``feed_etag(events, name) -> str``: a strong ETag computed from the feed's content.
+* ``register_feed_source(name, events_fn, fingerprint=None)``: add events (e.g. coaching
+  bookings) to every user's personal feed (see ``training.calendar.sources``).
 * ``invite_mail(...)`` / ``build_invite_email(...)``: the parts that ``queue_mail`` takes
   (subject, text, html, ics, ics_method) and the equivalent MIME message
   (multipart/alternative: text/plain, text/html, text/calendar; method=...).
@@ -33,6 +35,7 @@ Build an event::
 from training.calendar.event import Attendee, CalendarEvent, Organizer
 from training.calendar.ical import feed_etag, feed_events, render_feed, render_invite
 from training.calendar.mail import InviteMail, build_invite_email, invite_mail
+from training.calendar.sources import register_feed_source
 
 __all__ = [
     "Attendee",
@@ -44,5 +47,13 @@ __all__ = [
     "feed_events",
     "invite_mail",
     "render_feed",
+    "register_feed_source",
     "render_invite",
 ]
+
+
+def init_app(app):
+    """Feature hook: the feed endpoints, the "my calendar" page and the API calls."""
+    from training.calendar import api, views  # noqa: F401  (routes register on import)
+
+    app.register_blueprint(views.bp)

@@ -1,0 +1,71 @@
+"""Files attached to a session, stored under MEDIA_ROOT/materials/<session id>/."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from training.accounts.models import User
+from training.extensions import db
+from training.sessions.models import SessionMaterial, TrainingSession
+from training.sessions.validation import SessionError
+
+MAX_MATERIAL_BYTES = 100 * 1024 * 1024
+CHUNK = 1024 * 1024
+
+
+def material_dir(session_id: int) -> Path:
+    return Path(current_app.config["MEDIA_ROOT"]) / "materials" / str(session_id)
+
+
+def material_path(material: SessionMaterial) -> Path:
+    return material_dir(material.session_id) / material.stored_name
+
+
+def add_material(session: TrainingSession, upload: FileStorage | None, *, by: User):
+    """Stream the upload to disk (temp name, then atomic rename) and record it (flushes)."""
+    if upload is None or not upload.filename:
+        raise SessionError(422, "file_required", _("Choose a file to attach."), "file")
+    filename = os.path.basename(upload.filename.replace("\\", "/")).strip()[:255]
+    if not filename or not secure_filename(filename):
+        raise SessionError(422, "invalid_filename", _("This file name is not usable."), "file")
+    stored_name = secrets.token_hex(16)
+    folder = material_dir(session.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{stored_name}.part"
+    size = 0
+    try:
+        with open(partial, "wb") as out:
+            while chunk := upload.stream.read(CHUNK):
+                size += len(chunk)
+                if size > MAX_MATERIAL_BYTES:
+                    raise SessionError(413, "too_large", _("Files are limited to 100 MB."), "file")
+                out.write(chunk)
+        if size == 0:
+            raise SessionError(422, "empty_file", _("The file is empty."), "file")
+        os.replace(partial, folder / stored_name)
+    finally:
+        partial.unlink(missing_ok=True)
+    content_type = (
+        upload.mimetype
+        if upload.mimetype and upload.mimetype != "application/octet-stream"
+        else mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    )
+    material = SessionMaterial(
+        session_id=session.id,
+        filename=filename,
+        stored_name=stored_name,
+        content_type=content_type,
+        size_bytes=size,
+        uploaded_by_id=by.id,
+    )
+    db.session.add(material)
+    db.session.flush()
+    return material

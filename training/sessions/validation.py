@@ -1,0 +1,155 @@
+"""Checking what a facilitator enters for a session; one place for the API and the form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+
+from training.timeutil import parse_local_datetime, zone
+
+MAX_DURATION = timedelta(hours=12)
+TITLE_MAX = 200
+
+
+class SessionError(Exception):
+    """A rule of the sessions feature was broken; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+def invalid(code: str, message: str, field: str | None = None) -> SessionError:
+    return SessionError(422, code, message, field)
+
+
+@dataclass
+class SessionInput:
+    """Raw values as received; None means "not given" (a PATCH keeps the stored value)."""
+
+    title: str | None = None
+    starts_at: str | datetime | None = None
+    duration_minutes: int | None = None
+    ends_at: str | datetime | None = None
+    timezone: str | None = None
+    join_url: str | None = None
+    description: str | None = None
+
+
+def check_join_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise invalid(
+            "invalid_join_url",
+            _("The join link must be a web address starting with http:// or https://."),
+            "join_url",
+        )
+    return value
+
+
+def _parse_time(value, tz_name: str, field: str) -> datetime:
+    try:
+        return parse_local_datetime(value, tz_name)
+    except (ValueError, TypeError):
+        raise invalid(
+            "invalid_datetime",
+            _("“%(value)s” is not a date and time (use 2026-03-08T10:00).", value=value),
+            field,
+        ) from None
+
+
+def clean_session_input(
+    data: SessionInput, *, program_tz: str, now: datetime, current=None
+) -> dict:
+    """The validated changes (title, starts_at, ends_at, join_url, description).
+
+    ``current`` is the stored session for an edit: missing fields keep its values, and a start
+    in the past is only refused when the start changes.
+    """
+    tz_name = program_tz
+    if data.timezone is not None:
+        try:
+            zone(data.timezone)
+        except ValueError:
+            raise invalid(
+                "unknown_timezone",
+                _(
+                    "Unknown time zone “%(zone)s” (use a name like America/Toronto).",
+                    zone=data.timezone,
+                ),
+                "timezone",
+            ) from None
+        tz_name = data.timezone
+
+    changes: dict = {}
+    if data.title is not None or current is None:
+        title = (data.title or "").strip()
+        if not title:
+            raise invalid("title_required", _("Give the session a title."), "title")
+        if len(title) > TITLE_MAX:
+            raise invalid(
+                "title_too_long",
+                _("The title is longer than %(n)s characters.", n=TITLE_MAX),
+                "title",
+            )
+        changes["title"] = title
+
+    if current is None and data.starts_at is None:
+        raise invalid("start_required", _("Give the session a start time."), "starts_at")
+    starts_at = (
+        _parse_time(data.starts_at, tz_name, "starts_at")
+        if data.starts_at is not None
+        else current.starts_at
+    )
+    if data.duration_minutes is not None and data.ends_at is not None:
+        raise invalid(
+            "duration_or_end",
+            _("Give either a duration or an end time, not both."),
+            "duration_minutes",
+        )
+    if data.duration_minutes is not None:
+        if isinstance(data.duration_minutes, bool) or not isinstance(data.duration_minutes, int):
+            raise invalid(
+                "invalid_duration", _("The duration is a number of minutes."), "duration_minutes"
+            )
+        if data.duration_minutes <= 0 or data.duration_minutes > MAX_DURATION.seconds // 60:
+            raise invalid(
+                "invalid_duration",
+                _("The duration must be more than 0 minutes and at most 12 hours."),
+                "duration_minutes",
+            )
+        ends_at = starts_at + timedelta(minutes=data.duration_minutes)
+    elif data.ends_at is not None:
+        ends_at = _parse_time(data.ends_at, tz_name, "ends_at")
+    elif current is not None:
+        ends_at = starts_at + (current.ends_at - current.starts_at)
+    else:
+        raise invalid("duration_required", _("Give the session a duration."), "duration_minutes")
+    if ends_at <= starts_at:
+        raise invalid("ends_before_start", _("The end must be after the start."), "ends_at")
+    if ends_at - starts_at > MAX_DURATION:
+        raise invalid(
+            "invalid_duration",
+            _("The duration must be more than 0 minutes and at most 12 hours."),
+            "duration_minutes",
+        )
+    start_changed = current is None or starts_at != current.starts_at
+    if start_changed and starts_at <= now:
+        raise invalid("starts_in_past", _("The start is in the past."), "starts_at")
+    if current is None or starts_at != current.starts_at or ends_at != current.ends_at:
+        changes["starts_at"] = starts_at
+        changes["ends_at"] = ends_at
+
+    if data.join_url is not None:
+        changes["join_url"] = check_join_url(data.join_url)
+    if data.description is not None or current is None:
+        changes["description"] = (data.description or "").strip()
+    return changes

@@ -1,0 +1,297 @@
+"""Session pages: program calendar (week + month list), form, session page, RSVP, materials,
+attendance. Thin: rules live in operations, times are shown in the viewer's zone."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup, escape
+
+from training.db import utcnow
+from training.extensions import db
+from training.policy import can, program_member_or_404, require
+from training.sessions import operations
+from training.sessions.materials import add_material, material_path
+from training.sessions.models import SessionMaterial, SessionRsvp, TrainingSession
+from training.sessions.serializers import materials_of
+from training.sessions.validation import SessionError, SessionInput
+from training.timeutil import to_local
+
+bp = Blueprint("sessions", __name__)
+
+JOIN_OPENS_BEFORE = timedelta(minutes=15)
+
+
+def viewer_tz() -> str:
+    return str(get_timezone())
+
+
+def _session_or_404(sid: int) -> TrainingSession:
+    session = db.session.get(TrainingSession, sid)
+    if session is None:
+        abort(404)
+    return session
+
+
+@bp.get("/programs/<int:pid>/sessions")
+@login_required
+def program_calendar(pid: int):
+    program = program_member_or_404(pid)
+    tz = viewer_tz()
+    today = to_local(utcnow(), tz).date()
+    try:
+        anchor = (
+            date.fromisoformat(request.args.get("week", "")) if request.args.get("week") else today
+        )
+    except ValueError:
+        anchor = today
+    week_start = anchor - timedelta(days=anchor.weekday())
+    sessions = list(
+        db.session.scalars(
+            db.select(TrainingSession)
+            .where(TrainingSession.program_id == pid)
+            .order_by(TrainingSession.starts_at)
+        )
+    )
+    days = [week_start + timedelta(days=i) for i in range(7)]
+    week = {d: [] for d in days}
+    months: dict[tuple[int, int], list] = {}
+    for s in sessions:
+        local = to_local(s.starts_at, tz)
+        if local.date() in week:
+            week[local.date()].append(s)
+        months.setdefault((local.year, local.month), []).append(s)
+    return render_template(
+        "sessions/calendar.html",
+        program=program,
+        tz=tz,
+        days=days,
+        week=week,
+        months=sorted(months.items()),
+        prev_week=(week_start - timedelta(days=7)).isoformat(),
+        next_week=(week_start + timedelta(days=7)).isoformat(),
+        today=today,
+        scheduled=operations.scheduled_count(pid),
+        can_manage=can("sessions.manage", pid),
+    )
+
+
+def _form_input() -> SessionInput:
+    form = request.form
+    duration = form.get("duration_minutes", "").strip()
+    try:
+        minutes = int(duration) if duration else None
+    except ValueError:
+        minutes = -1
+    return SessionInput(
+        title=form.get("title", ""),
+        starts_at=form.get("starts_at", "").strip() or None,
+        duration_minutes=minutes,
+        timezone=form.get("timezone", "").strip() or None,
+        join_url=form.get("join_url", ""),
+        description=form.get("description", ""),
+    )
+
+
+def _render_form(program, session=None, error=None, values=None, status=200):
+    if values is None and session is not None:
+        local = to_local(session.starts_at, program.timezone)
+        values = {
+            "title": session.title,
+            "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": int((session.ends_at - session.starts_at).total_seconds() // 60),
+            "timezone": program.timezone,
+            "join_url": session.join_url or "",
+            "description": session.description,
+        }
+    values = values or {"timezone": program.timezone, "duration_minutes": 90}
+    return (
+        render_template(
+            "sessions/form.html", program=program, session=session, error=error, values=values
+        ),
+        status,
+    )
+
+
+@bp.route("/programs/<int:pid>/sessions/new", methods=["GET", "POST"])
+@login_required
+def new(pid: int):
+    program = require("sessions.manage", pid)
+    if request.method == "GET":
+        return _render_form(program)
+    try:
+        session = operations.schedule_session(program, _form_input())
+    except SessionError as exc:
+        db.session.rollback()
+        return _render_form(program, error=exc, values=request.form, status=exc.status)
+    db.session.commit()
+    flash(_("Session scheduled; the members were invited."), "success")
+    return redirect(url_for("sessions.show", sid=session.id))
+
+
+@bp.route("/sessions/<int:sid>/edit", methods=["GET", "POST"])
+@login_required
+def edit(sid: int):
+    session = _session_or_404(sid)
+    program = require("sessions.manage", session.program_id)
+    if session.status == "cancelled":
+        abort(409)
+    if request.method == "GET":
+        return _render_form(program, session)
+    try:
+        operations.update_session(session, _form_input())
+    except SessionError as exc:
+        db.session.rollback()
+        return _render_form(program, session, exc, request.form, exc.status)
+    db.session.commit()
+    flash(_("Session updated; the members got the new details."), "success")
+    return redirect(url_for("sessions.show", sid=sid))
+
+
+@bp.post("/sessions/<int:sid>/cancel")
+@login_required
+def cancel(sid: int):
+    session = _session_or_404(sid)
+    require("sessions.manage", session.program_id)
+    try:
+        operations.cancel_session(session, request.form.get("reason"))
+    except SessionError as exc:
+        abort(exc.status)
+    db.session.commit()
+    flash(_("Session cancelled; the members were told."), "success")
+    return redirect(url_for("sessions.show", sid=sid))
+
+
+@bp.get("/sessions/<int:sid>")
+@login_required
+def show(sid: int):
+    session = _session_or_404(sid)
+    program = program_member_or_404(session.program_id)
+    now = utcnow()
+    rsvps = list(db.session.scalars(db.select(SessionRsvp).where(SessionRsvp.session_id == sid)))
+    mine = next((r.response for r in rsvps if r.user_id == current_user.id), None)
+    can_mark = can("attendance.mark", program.id)
+    attendance = {}
+    if can_mark:
+        from training.sessions.models import SessionAttendance
+
+        attendance = {
+            a.user_id: a.status
+            for a in db.session.scalars(
+                db.select(SessionAttendance).where(SessionAttendance.session_id == sid)
+            )
+        }
+    return render_template(
+        "sessions/show.html",
+        program=program,
+        session=session,
+        tz=viewer_tz(),
+        join_open=session.status == "scheduled"
+        and session.starts_at - JOIN_OPENS_BEFORE <= now < session.ends_at,
+        join_opens_at=session.starts_at - JOIN_OPENS_BEFORE,
+        ended=now >= session.ends_at,
+        materials=materials_of(sid),
+        coming=sorted((r.user.name for r in rsvps if r.response == "yes"), key=str.lower),
+        maybe=sorted((r.user.name for r in rsvps if r.response == "maybe"), key=str.lower),
+        counts=operations.rsvp_counts(sid),
+        mine=mine,
+        can_manage=can("sessions.manage", program.id),
+        can_upload=can("materials.upload", program.id),
+        can_mark=can_mark and session.status == "scheduled" and now >= session.starts_at,
+        participants=operations.participants_of(program.id) if can_mark else [],
+        attendance=attendance,
+    )
+
+
+@bp.post("/sessions/<int:sid>/rsvp")
+@login_required
+def rsvp(sid: int):
+    session = _session_or_404(sid)
+    program_member_or_404(session.program_id)
+    try:
+        operations.set_rsvp(session, current_user, request.form.get("response", ""))
+    except SessionError as exc:
+        abort(exc.status)
+    db.session.commit()
+    flash(_("Thanks, your answer is saved."), "success")
+    return redirect(url_for("sessions.show", sid=sid))
+
+
+@bp.post("/sessions/<int:sid>/materials")
+@login_required
+def upload(sid: int):
+    session = _session_or_404(sid)
+    require("materials.upload", session.program_id)
+    try:
+        add_material(session, request.files.get("file"), by=current_user)
+    except SessionError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("sessions.show", sid=sid))
+    db.session.commit()
+    flash(_("File attached."), "success")
+    return redirect(url_for("sessions.show", sid=sid))
+
+
+@bp.get("/sessions/<int:sid>/materials/<int:mid>")
+@login_required
+def material(sid: int, mid: int):
+    session = _session_or_404(sid)
+    program_member_or_404(session.program_id)
+    item = db.session.get(SessionMaterial, mid)
+    if item is None or item.session_id != sid:
+        abort(404)
+    return send_file(
+        material_path(item),
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.filename,
+        conditional=True,
+    )
+
+
+@bp.post("/sessions/<int:sid>/attendance")
+@login_required
+def attendance(sid: int):
+    session = _session_or_404(sid)
+    require("attendance.mark", session.program_id)
+    marks = {
+        int(key.removeprefix("user-")): value
+        for key, value in request.form.items()
+        if key.startswith("user-") and key.removeprefix("user-").isdigit() and value
+    }
+    try:
+        operations.mark_attendance(session, marks, by=current_user)
+    except SessionError as exc:
+        abort(exc.status)
+    db.session.commit()
+    flash(_("Attendance saved."), "success")
+    return redirect(url_for("sessions.show", sid=sid))
+
+
+def register_member_extras(app) -> None:
+    """Per-participant attendance on the program's member page (its ``member_extras`` hook)."""
+
+    @app.context_processor
+    def _attendance_extra():
+        if request.endpoint != "programs.members" or not request.view_args:
+            return {}
+        pid = request.view_args.get("pid")
+        counts = operations.attendance_by_participant(pid)
+        sees_all = can("attendance.mark", pid)
+
+        def attendance_of(membership) -> Markup:
+            mine = membership.user_id == getattr(current_user, "id", None)
+            if membership.role != "participant" or not (sees_all or mine):
+                return Markup("")
+            c = counts.get(membership.user_id, {"present": 0, "absent": 0})
+            text = _(
+                "attended %(present)d, absent %(absent)d", present=c["present"], absent=c["absent"]
+            )
+            return Markup('<small class="attendance">') + escape(text) + Markup("</small>")
+
+        return {"member_extras": [attendance_of]}
