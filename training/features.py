@@ -8,6 +8,7 @@ FEATURES = [
     "training.programs",
     "training.mail",
     "training.sessions",
+    "training.calendar",
     "training.coaching",
     "training.google",
 ]
