@@ -101,8 +101,9 @@ def _app(database_url, tmp_path_factory):
 
 
 def _empty_tables(db):
-    tables = [t for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
+        existing = set(sa.inspect(conn).get_table_names())
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name in existing]
         if conn.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
@@ -255,6 +256,9 @@ def run_jobs(app):
     from workers.queues import all_queue_names, get_redis
 
     def run(until=None, max_rounds=10):
+        from training.extensions import db
+
+        db.session.commit()  # release SQLite's snapshot/lock: the jobs write
         conn = get_redis()
         queues = [Queue(n, connection=conn) for n in all_queue_names()]
         total = 0
@@ -273,9 +277,7 @@ def run_jobs(app):
             worker = SimpleWorker(queues, connection=conn)
             worker.work(burst=True, with_scheduler=False, logging_level="WARNING")
             total += pending
-        from training.extensions import db
-
-        db.session.expire_all()
+        db.session.commit()  # end the old snapshot: see what the jobs wrote
         return total
 
     return run
@@ -312,3 +314,58 @@ def smtp_server(app):
         yield handler
     finally:
         controller.stop()
+
+
+# --- browser ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app served over real HTTP on a free loopback port (threaded werkzeug)."""
+    from werkzeug.serving import make_server
+
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["BASE_URL"] = f"http://127.0.0.1:{port}"
+    server.url = app.config["BASE_URL"]
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("COPA_CHROMIUM", "/usr/bin/chromium")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, live_server):
+    """A fresh browser tab (own cookies) pointed at the live server."""
+    context = _browser.new_context(base_url=live_server.url, locale="fr-CA")
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    try:
+        yield tab
+    finally:
+        context.close()

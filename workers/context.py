@@ -27,7 +27,9 @@ def get_app():
 def _pushed():
     """A fresh request context on BASE_URL: its own DB session scope, and url_for works."""
     app = get_app()
-    with app.test_request_context(base_url=app.config["BASE_URL"]):
+    # The app context first: a request context alone would reuse a caller's app context
+    # (and so its database session) when the job runs in-process.
+    with app.app_context(), app.test_request_context(base_url=app.config["BASE_URL"]):
         yield
 
 

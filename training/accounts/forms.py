@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from training.accounts.operations import MIN_PASSWORD_LENGTH
@@ -27,5 +27,7 @@ class ForgotPasswordForm(FlaskForm):
 
 class PreferencesForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    locale = SelectField(_l("Language"), choices=[("fr_CA", "Français"), ("en", "English")])
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice("fr_CA", "Français"), SelectChoice("en", "English")]
+    )
     timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])

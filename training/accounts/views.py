@@ -51,6 +51,7 @@ def login():
             current_app.logger.info("login", extra={"user_id": user.id})
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong e-mail or password."), "error")
+        return render_template("accounts/login.html", form=form), 401
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
 
 

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 
@@ -10,9 +10,9 @@ class AddMemberForm(FlaskForm):
     role = SelectField(
         _l("Role"),
         choices=[
-            ("participant", _l("Participant")),
-            ("expert", _l("Expert")),
-            ("facilitator", _l("Facilitator")),
+            SelectChoice("participant", _l("Participant")),
+            SelectChoice("expert", _l("Expert")),
+            SelectChoice("facilitator", _l("Facilitator")),
         ],
     )
     company = StringField(_l("Company"), validators=[Optional(), Length(max=200)])
