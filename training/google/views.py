@@ -20,6 +20,8 @@ bp = Blueprint("google", __name__)
 def _page(program, form, status=200):
     from training.sessions.models import TrainingSession
 
+    form.credentials_json.data = ""  # pasted secrets are never sent back, not even on errors
+
     conn = db.session.scalar(
         db.select(GoogleConnection).where(GoogleConnection.program_id == program.id)
     )
