@@ -137,7 +137,8 @@ def app(_app):
                 q.empty()
                 for registry in (q.scheduled_job_registry, q.failed_job_registry):
                     for job_id in registry.get_job_ids():
-                        registry.remove(job_id, delete_job=True)
+                        registry.remove(job_id)
+                        get_redis().delete(f"rq:job:{job_id}")
 
 
 @pytest.fixture

@@ -29,7 +29,9 @@ _ALIVE = {"queued", "started", "scheduled", "deferred"}
 
 
 def job_id_for(message_id: int) -> str:
-    return f"mail-{message_id}"
+    from workers.queues import job_id
+
+    return job_id("mail", message_id)
 
 
 # A claim older than this belongs to a worker that died: the sweeper queues it again.

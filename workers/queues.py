@@ -36,6 +36,12 @@ def queue_name(name: str) -> str:
     return f"{prefix}-{name}"
 
 
+def job_id(*parts) -> str:
+    """A deterministic RQ job id, namespaced by the queue prefix (job keys are global)."""
+    prefix = current_app.config.get("RQ_QUEUE_PREFIX", "copa") if has_app_context() else "copa"
+    return "-".join([prefix, *map(str, parts)])
+
+
 def get_queue(name: str = "default") -> Queue:
     return Queue(queue_name(name), connection=get_redis())
 

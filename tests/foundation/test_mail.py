@@ -76,6 +76,7 @@ def test_smtp_failure_is_retried_with_backoff_then_sent(app, db, run_jobs, smtp_
     from rq import Queue
 
     from training.mail.models import OutboxMessage
+    from workers.mail import job_id_for
     from workers.queues import get_redis, queue_name
 
     port = smtp_server.port
@@ -86,7 +87,7 @@ def test_smtp_failure_is_retried_with_backoff_then_sent(app, db, run_jobs, smtp_
     assert row.status == "queued" and row.attempts == 1
     assert "ConnectionRefused" in row.last_error
     scheduled = Queue(queue_name("mail"), connection=get_redis()).scheduled_job_registry
-    assert scheduled.get_job_ids() == [f"mail-{msg.id}"]  # retry waits for its backoff
+    assert scheduled.get_job_ids() == [job_id_for(msg.id)]  # retry waits for its backoff
     assert smtp_server.messages == []
 
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
