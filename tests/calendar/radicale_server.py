@@ -1,4 +1,4 @@
-"""Calendar test fixtures: a real Radicale CalDAV server and Radicale's own item checks."""
+"""A real Radicale CalDAV server for tests (session fixture ``radicale_server``)."""
 
 from __future__ import annotations
 

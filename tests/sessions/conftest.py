@@ -56,3 +56,6 @@ def create_session(client, auth_headers, cast, future):
         return r.get_json()
 
     return create
+
+
+from tests.calendar.radicale_server import radicale_server  # noqa: E402, F401  (fixture)

@@ -1,0 +1,147 @@
+"""E-mailed invites, read from what a real SMTP server (aiosmtpd) received."""
+
+from __future__ import annotations
+
+from icalendar import Calendar
+
+from tests.calendar.radicale_checks import check_invite
+
+
+def _invites_to(smtp_server, email):
+    """(METHOD, calendar, message) for each invite received by ``email``, in order."""
+    found = []
+    for message in smtp_server.messages:
+        if message["To"] != email:
+            continue
+        parts = list(message.iter_parts()) if message.is_multipart() else []
+        calendars = [p for p in parts if p.get_content_type() == "text/calendar"]
+        if not calendars:
+            continue
+        (part,) = calendars
+        ics = part.get_payload(decode=True)
+        calendar = Calendar.from_ical(ics)
+        found.append((part, ics, calendar, message))
+    return found
+
+
+def test_sequence_progression_create_edit_reschedule_cancel(
+    client, cast, auth_headers, smtp_server, run_jobs, future
+):
+    headers = auth_headers(cast.facilitator)
+    r = client.post(
+        f"/api/v1/programs/{cast.program.id}/sessions",
+        json={
+            "title": "Pricing workshop",
+            "starts_at": future(days=4),
+            "duration_minutes": 90,
+            "join_url": "https://meet.example/pricing",
+        },
+        headers=headers,
+    )
+    sid = r.get_json()["id"]
+    run_jobs()
+    client.patch(f"/api/v1/sessions/{sid}", json={"title": "Pricing clinic"}, headers=headers)
+    run_jobs()
+    client.patch(f"/api/v1/sessions/{sid}", json={"starts_at": future(days=6)}, headers=headers)
+    run_jobs()
+    client.delete(f"/api/v1/sessions/{sid}", json={"reason": "Speaker ill"}, headers=headers)
+    run_jobs()
+
+    received = _invites_to(smtp_server, cast.alice.email)
+    assert len(received) == 4
+    methods, sequences, uids = [], [], set()
+    for part, ics, calendar, message in received:
+        (vevent,) = calendar.walk("VEVENT")
+        methods.append(str(calendar["method"]))
+        sequences.append(int(vevent["sequence"]))
+        uids.add(str(vevent["uid"]))
+        # MIME: multipart/alternative, text + html + calendar, method= equals METHOD
+        assert message.get_content_type() == "multipart/alternative"
+        types = [p.get_content_type() for p in message.iter_parts()]
+        assert types == ["text/plain", "text/html", "text/calendar"]
+        assert part.get_param("method") == str(calendar["method"])
+        assert part.get_content_disposition() == "inline"
+        # only this member as ATTENDEE, with the iTIP parameters
+        attendee = vevent["attendee"]
+        assert not isinstance(attendee, list)
+        assert str(attendee).lower() == f"mailto:{cast.alice.email}".lower()
+        assert attendee.params["CN"] == "Alice Acme"
+        assert attendee.params["PARTSTAT"] == "NEEDS-ACTION"
+        assert attendee.params["RSVP"] == "TRUE"
+        assert attendee.params["ROLE"] == "REQ-PARTICIPANT"
+        assert str(vevent["organizer"]).lower() == f"mailto:{cast.facilitator.email}".lower()
+        assert "DTSTAMP" in vevent
+        assert vevent.decoded("dtstart").utcoffset().total_seconds() == 0
+        assert f"http://copa.test/sessions/{sid}" in str(vevent["description"])
+        check_invite(ics)
+    assert methods == ["REQUEST", "REQUEST", "REQUEST", "CANCEL"]
+    assert sequences == [0, 1, 2, 3]
+    assert len(uids) == 1
+    first = received[0][2].walk("VEVENT")[0]
+    assert "https://meet.example/pricing" in str(first["description"])
+    assert "Speaker ill" in received[3][3].get_body(("plain",)).get_content()
+    # every member got the same four, the facilitator as CHAIR
+    for user in (cast.bob, cast.expert, cast.facilitator):
+        assert len(_invites_to(smtp_server, user.email)) == 4
+    chair = _invites_to(smtp_server, cast.facilitator.email)[0][2].walk("VEVENT")[0]
+    assert chair["attendee"].params["ROLE"] == "CHAIR"
+
+
+def test_member_added_later_gets_upcoming_and_removed_member_gets_cancel(
+    client, cast, auth_headers, smtp_server, run_jobs, create_session, db
+):
+    from training.programs.models import Membership
+
+    upcoming = create_session(title="Upcoming")
+    cancelled = create_session(title="Cancelled one")
+    headers = auth_headers(cast.facilitator)
+    client.delete(f"/api/v1/sessions/{cancelled['id']}", headers=headers)
+    run_jobs()
+    smtp_server.messages.clear()
+
+    r = client.post(
+        f"/api/v1/programs/{cast.program.id}/members",
+        json={"email": "carol@late.example", "name": "Carol Late", "role": "participant"},
+        headers=headers,
+    )
+    assert r.status_code == 201
+    run_jobs()
+    received = _invites_to(smtp_server, "carol@late.example")
+    assert [str(c["method"]) for _p, _i, c, _m in received] == ["REQUEST"]
+    vevent = received[0][2].walk("VEVENT")[0]
+    assert str(vevent["summary"]) == "Upcoming"
+    assert int(vevent["sequence"]) == upcoming["sequence"]
+
+    membership = db.session.scalar(db.select(Membership).where(Membership.user_id == cast.bob.id))
+    assert client.delete(f"/api/v1/members/{membership.id}", headers=headers).status_code == 200
+    run_jobs()
+    received = _invites_to(smtp_server, cast.bob.email)
+    assert [str(c["method"]) for _p, _i, c, _m in received] == ["CANCEL"]
+    assert str(received[0][2].walk("VEVENT")[0]["uid"]).startswith(f"session-{upcoming['id']}@")
+
+
+def test_google_sender_suppresses_copa_invites(
+    client, cast, db, smtp_server, run_jobs, create_session
+):
+    cast.program.invite_sender = "google"
+    db.session.commit()
+    create_session()
+    run_jobs()
+    assert not any(
+        m.get_content_type() == "multipart/alternative" and "text/calendar" in m.as_string()
+        for m in smtp_server.messages
+    )
+
+
+def test_invites_are_sent_once_even_if_queued_twice(
+    cast, db, create_session, smtp_server, run_jobs
+):
+    from training.sessions.invites import send_session_invites
+    from training.sessions.models import TrainingSession
+
+    created = create_session()
+    session = db.session.get(TrainingSession, created["id"])
+    send_session_invites(session, "created")  # a retried request
+    db.session.commit()
+    run_jobs()
+    assert len(_invites_to(smtp_server, cast.alice.email)) == 1

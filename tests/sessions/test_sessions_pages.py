@@ -1,0 +1,182 @@
+"""Session pages: calendar, form, session page (join link, RSVP, materials, attendance)."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+
+@pytest.fixture
+def past_session(cast, db):
+    """A session that started an hour ago (scheduled with an earlier clock)."""
+    from training.sessions.operations import schedule_session
+    from training.sessions.validation import SessionInput
+
+    start = datetime.now(UTC) - timedelta(hours=1)
+    session = schedule_session(
+        cast.program,
+        SessionInput(title="Yesterday's", starts_at=start.isoformat(), duration_minutes=90),
+        now=start - timedelta(days=1),
+    )
+    db.session.commit()
+    return session
+
+
+def test_calendar_page_shows_week_months_and_progress(client, cast, login, create_session, future):
+    create_session(title="Week one", starts_at=future(days=0, hour=23, minute=30))
+    create_session(title="Later", starts_at=future(days=40))
+    login(client, cast.alice)
+    page = client.get(f"/programs/{cast.program.id}/sessions").get_data(as_text=True)
+    assert "2 of 10 planned sessions scheduled" in page
+    assert "Week one" in page and "Later" in page
+    assert "Schedule a session" not in page  # participants do not schedule
+    login(client, cast.facilitator)
+    page = client.get(f"/programs/{cast.program.id}/sessions").get_data(as_text=True)
+    assert "Schedule a session" in page
+
+
+def test_calendar_is_in_the_viewers_zone(client, cast, login, db, create_session):
+    session = create_session(title="Zoned", starts_at="2027-03-14T10:00")
+    cast.alice.timezone = "Europe/Paris"
+    db.session.commit()
+    login(client, cast.alice)
+    page = client.get(f"/sessions/{session['id']}").get_data(as_text=True)
+    assert "15:00" in page and "Europe/Paris" in page
+    week = client.get(f"/programs/{cast.program.id}/sessions?week=2027-03-14").get_data(
+        as_text=True
+    )
+    assert "15:00 Zoned" in week
+
+
+def test_form_schedules_and_reports_errors(client, cast, login, future, db):
+    from training.sessions.models import TrainingSession
+
+    login(client, cast.facilitator)
+    url = f"/programs/{cast.program.id}/sessions/new"
+    assert client.get(url).status_code == 200
+    bad = client.post(
+        url,
+        data={"title": "X", "starts_at": future(), "duration_minutes": "0", "timezone": ""},
+    )
+    assert bad.status_code == 422
+    assert "at most 12 hours" in bad.get_data(as_text=True)
+    good = client.post(
+        url,
+        data={
+            "title": "From the form",
+            "starts_at": future(),
+            "duration_minutes": "60",
+            "timezone": "America/Toronto",
+            "join_url": "https://meet.example/f",
+            "description": "",
+        },
+    )
+    assert good.status_code == 302
+    session = db.session.scalar(db.select(TrainingSession))
+    assert session.title == "From the form"
+    login(client, cast.alice)
+    assert client.get(url).status_code == 403
+
+
+def test_join_link_appears_15_minutes_before(client, cast, login, create_session, future):
+    from training.db import utcnow
+
+    soon = (utcnow() + timedelta(minutes=10)).astimezone().strftime("%Y-%m-%dT%H:%M%z")
+    near = create_session(title="Soon", starts_at=soon, join_url="https://meet.example/soon")
+    later = create_session(title="Later", join_url="https://meet.example/later")
+    login(client, cast.alice)
+    assert "https://meet.example/soon" in client.get(f"/sessions/{near['id']}").get_data(
+        as_text=True
+    )
+    page = client.get(f"/sessions/{later['id']}").get_data(as_text=True)
+    assert "https://meet.example/later" not in page
+    assert "15 minutes before" in page
+
+
+def test_rsvp_from_the_page_and_counts_for_the_facilitator(client, cast, login, create_session):
+    sid = create_session()["id"]
+    login(client, cast.alice)
+    assert client.post(f"/sessions/{sid}/rsvp", data={"response": "yes"}).status_code == 302
+    login(client, cast.bob)
+    client.post(f"/sessions/{sid}/rsvp", data={"response": "maybe"})
+    page = client.get(f"/sessions/{sid}").get_data(as_text=True)
+    assert "Alice Acme" in page  # who is coming
+    assert "Yes: 1" not in page  # counts are for the facilitator
+    login(client, cast.facilitator)
+    page = client.get(f"/sessions/{sid}").get_data(as_text=True)
+    assert "Yes: 1 · No: 0 · Maybe: 1" in page
+
+
+def test_materials_upload_and_download(client, cast, login, create_session, auth_headers):
+    sid = create_session()["id"]
+    content = b"%PDF-1.4 slides\n" * 100
+    r = client.post(
+        f"/api/v1/sessions/{sid}/materials",
+        data={"file": (io.BytesIO(content), "Slides été.pdf")},
+        headers=auth_headers(cast.expert),
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 201
+    material = r.get_json()
+    assert material["size_bytes"] == len(content)
+    login(client, cast.alice)
+    page = client.get(f"/sessions/{sid}").get_data(as_text=True)
+    assert "Slides été.pdf" in page
+    download = client.get(material["url"])
+    assert download.status_code == 200 and download.data == content
+    assert "attachment" in download.headers["Content-Disposition"]
+    download.close()
+    r = client.post(
+        f"/api/v1/sessions/{sid}/materials",
+        data={"file": (io.BytesIO(b"x"), "x.txt")},
+        headers=auth_headers(cast.alice),
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 403
+    login(client, cast.outsider)
+    assert client.get(material["url"]).status_code == 404
+
+
+def test_attendance_marked_after_start_and_shown_on_member_page(
+    client, cast, login, past_session, create_session, auth_headers
+):
+    login(client, cast.facilitator)
+    page = client.get(f"/sessions/{past_session.id}").get_data(as_text=True)
+    assert "Save attendance" in page
+    r = client.post(
+        f"/sessions/{past_session.id}/attendance",
+        data={f"user-{cast.alice.id}": "present", f"user-{cast.bob.id}": "absent"},
+    )
+    assert r.status_code == 302
+    members = client.get(f"/programs/{cast.program.id}/members").get_data(as_text=True)
+    assert "attended 1, absent 0" in members
+    assert "attended 0, absent 1" in members
+    # not before the start, and not by participants
+    upcoming = create_session()["id"]
+    r = client.put(
+        f"/api/v1/sessions/{upcoming}/attendance",
+        json={"marks": [{"user_id": cast.alice.id, "status": "present"}]},
+        headers=auth_headers(cast.facilitator),
+    )
+    assert r.status_code == 409
+    login(client, cast.alice)
+    r = client.put(
+        f"/api/v1/sessions/{past_session.id}/attendance",
+        json={"marks": [{"user_id": cast.alice.id, "status": "absent"}]},
+    )
+    assert r.status_code == 403
+    members = client.get(f"/programs/{cast.program.id}/members").get_data(as_text=True)
+    assert "attended 1, absent 0" in members  # her own
+    assert "attended 0, absent 1" not in members  # not Bob's
+
+
+def test_my_calendar_page_and_rotation(client, cast, login):
+    login(client, cast.alice)
+    page = client.get("/me/calendar").get_data(as_text=True)
+    assert "webcal://" in page and "calendar.google.com" in page
+    before = page
+    assert client.post("/me/calendar/rotate").status_code == 302
+    after = client.get("/me/calendar").get_data(as_text=True)
+    assert after != before
