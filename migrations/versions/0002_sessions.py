@@ -62,7 +62,7 @@ def upgrade():
         sa.ForeignKeyConstraint(['user_id'], ['users.id'],
                                 name=op.f('fk_session_rsvps_user_id_users'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_session_rsvps')),
-        sa.UniqueConstraint('session_id', 'user_id', name=op.f('uq_session_rsvps_session_id')),
+        sa.UniqueConstraint('session_id', 'user_id', name=op.f('uq_session_rsvps_session_id_user_id')),
     )
     with op.batch_alter_table('session_rsvps', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_session_rsvps_session_id'), ['session_id'],
@@ -89,7 +89,7 @@ def upgrade():
                                 ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_session_attendance')),
         sa.UniqueConstraint('session_id', 'user_id',
-                            name=op.f('uq_session_attendance_session_id')),
+                            name=op.f('uq_session_attendance_session_id_user_id')),
     )
     with op.batch_alter_table('session_attendance', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_session_attendance_session_id'), ['session_id'],
