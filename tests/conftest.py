@@ -114,12 +114,10 @@ def _empty_tables(db):
                 for pid, *_ in leaked:
                     conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
                 pytest.fail(f"a connection was left idle in transaction: {leaked}")
-            names = ", ".join(f'"{t.name}"' for t in tables)
             conn.execute(sa.text("SET LOCAL lock_timeout = '20s'"))
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for t in tables:
-                conn.execute(t.delete())
+        # DELETE, not TRUNCATE: on a few rows it is ~50x faster (TRUNCATE rewrites files).
+        for t in tables:
+            conn.execute(t.delete())
 
 
 @pytest.fixture
