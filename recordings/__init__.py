@@ -1,0 +1,19 @@
+"""Recordings of training sessions: upload, processing (RQ + ffmpeg), replay on demand."""
+
+
+def init_app(app):
+    from flask_babel import lazy_gettext as _l
+
+    from recordings import api, views  # noqa: F401  (routes register on import)
+    from training.nav import register_program_nav
+
+    app.register_blueprint(views.bp)
+    register_program_nav(
+        app, "recordings.program_recordings", _l("Recordings"), "recordings.view", order=40
+    )
+
+    @app.context_processor
+    def _recordings_helpers():
+        from training.policy import can
+
+        return {"session_recordings": views.session_recordings, "recordings_can": can}

@@ -10,5 +10,6 @@ FEATURES = [
     "training.sessions",
     "training.calendar",
     "training.coaching",
+    "recordings",
     "training.google",
 ]

@@ -96,6 +96,37 @@ def rendition_command(src: str, spec, out_dir: str, settings, info) -> list[str]
     return compile_command(out)
 
 
+def ladder_split_command(src: str, plan, work_dir: str, settings, info) -> list[str]:
+    """The whole ladder from one process (decode once, ``split``): the benchmark's baseline."""
+    inp = ffmpeg.input(src)
+    outputs = []
+    videos = plan.video
+    split = inp[f"{info.video.index}"].split() if len(videos) > 1 else None
+    for i, spec in enumerate(videos):
+        out_dir = os.path.join(work_dir, plan.dirname(spec))
+        stream = split[i] if split else inp[f"{info.video.index}"]
+        stream = stream.filter("scale", spec.width, spec.height, flags="bicubic")
+        stream = stream.filter("setsar", 1)
+        outputs.append(
+            stream.output(
+                os.path.join(out_dir, "index.m3u8"),
+                **x264_options(spec, settings),
+                **hls_options(out_dir, settings.segment_seconds),
+            )
+        )
+    if plan.audio:
+        out_dir = os.path.join(work_dir, plan.dirname(plan.audio))
+        audio = audio_filters(inp[f"{info.audio.index}"], settings)
+        outputs.append(
+            audio.output(
+                os.path.join(out_dir, "index.m3u8"),
+                **aac_options(settings, info.audio.channels),
+                **hls_options(out_dir, settings.segment_seconds),
+            )
+        )
+    return compile_command(ffmpeg.merge_outputs(*outputs))
+
+
 def mp4_command(video_src: str | None, audio_src: str | None, out_path: str) -> list[str]:
     """Progressive download: stream copy, moov atom first (+faststart)."""
     streams = []

@@ -86,3 +86,35 @@ class MediaFiles:
 @pytest.fixture(scope="session")
 def media(tmp_path_factory):
     return MediaFiles(str(tmp_path_factory.mktemp("media")))
+
+
+@pytest.fixture
+def rec(app, db, make_program, make_member):
+    """A program with a facilitator, an expert, a participant, an outsider and one session."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from training.db import utcnow
+    from training.sessions.models import TrainingSession
+
+    app.config.update(
+        COPA_RECORDINGS_PRESET="ultrafast",
+        COPA_RECORDINGS_CHAPTER_MIN_SECONDS="1.5",
+    )
+    program = make_program(title="Rec program")
+    other = make_program(title="Other program")
+    start = utcnow() - timedelta(days=1)
+    session = TrainingSession(
+        program_id=program.id, title="Pay equity 101", starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )  # fmt: skip
+    db.session.add(session)
+    db.session.commit()
+    return SimpleNamespace(
+        program=program,
+        session=session,
+        facilitator=make_member(program, "facilitator").user,
+        expert=make_member(program, "expert").user,
+        participant=make_member(program, "participant").user,
+        outsider=make_member(other, "participant").user,
+    )

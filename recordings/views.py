@@ -1,0 +1,166 @@
+"""Pages of recordings: replay, upload, program list and search; media and captions files."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Blueprint, abort, render_template, request, send_from_directory
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from recordings import operations as ops
+from recordings import storage
+from recordings.messages import error_message
+from recordings.models import Caption, Recording
+from recordings.serializers import chapter_titles, recording_json
+from recordings.urls import read_media_token
+from training.extensions import db
+from training.policy import can, require
+from training.sessions.models import TrainingSession
+
+bp = Blueprint("recordings", __name__, static_folder="static", static_url_path="/recordings/static")
+NODE_MODULES = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "node_modules"
+)
+
+MEDIA_TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".m4s": "video/iso.segment",
+    ".mp4": "video/mp4",
+    ".jpg": "image/jpeg",
+    ".vtt": "text/vtt",
+    ".json": "application/json",
+}
+# Published names carry the plan's fingerprint or never change in place: cache them long.
+IMMUTABLE = (".m4s", ".mp4")
+
+
+def _recording(rid: int, action: str = "recordings.view") -> Recording:
+    recording = db.session.get(Recording, rid)
+    if recording is None:
+        abort(404)
+    require(action, recording.program_id)
+    return recording
+
+
+@bp.get("/recordings/<int:rid>")
+@login_required
+def replay(rid: int):
+    recording = _recording(rid)
+    session = recording.session
+    start = request.args.get("t", type=float)
+    data = recording_json(recording, current_user)
+    resume = ops.position_of(recording, current_user) if start is None else start
+    return render_template(
+        "recordings/replay.html",
+        recording=recording,
+        session=session,
+        program=session.program,
+        data=data,
+        start_at=resume or 0,
+        chapters=chapter_titles(recording),
+        error=error_message(recording.error_code) if recording.status == "failed" else None,
+        watchers=ops.watchers(recording)
+        if can("recordings.analytics", recording.program_id)
+        else None,
+        can_upload=can("recordings.upload", recording.program_id),
+    )
+
+
+@bp.get("/recordings/<int:rid>/m/<token>/<path:name>")
+def media(rid: int, token: str, name: str):
+    """Published media, for the holder of a valid signed URL who is still a member."""
+    from training.accounts.models import User
+
+    recording = db.session.get(Recording, rid)
+    user_id = read_media_token(token, rid)
+    user = db.session.get(User, user_id) if user_id else None
+    if recording is None or user is None or not can("recordings.view", recording.program_id, user):
+        abort(404)
+    if name == "manifest.json" or name.startswith("."):
+        abort(404)
+    response = send_from_directory(
+        storage.published_dir(rid), name, conditional=True,
+        mimetype=MEDIA_TYPES.get(os.path.splitext(name)[1]),
+    )  # fmt: skip
+    response.headers["Accept-Ranges"] = "bytes"
+    if "/" in name and name.endswith(IMMUTABLE):
+        response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    else:
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("/recordings/assets/hls.min.js")
+def hls_js():
+    """hls.js as installed from npm (package.json at the repository root)."""
+    return send_from_directory(
+        os.path.join(NODE_MODULES, "hls.js", "dist"), "hls.min.js", max_age=24 * 3600
+    )
+
+
+@bp.get("/recordings/<int:rid>/captions/<language>.vtt")
+@login_required
+def captions(rid: int, language: str):
+    recording = _recording(rid)
+    caption = db.session.scalar(
+        db.select(Caption).where(Caption.recording_id == recording.id, Caption.language == language)
+    )
+    if caption is None:
+        abort(404)
+    return (
+        caption.vtt,
+        200,
+        {"Content-Type": "text/vtt; charset=utf-8", "Cache-Control": "private, no-cache"},
+    )
+
+
+@bp.get("/sessions/<int:sid>/recordings/new")
+@login_required
+def upload_page(sid: int):
+    session = db.session.get(TrainingSession, sid)
+    if session is None:
+        abort(404)
+    require("recordings.upload", session.program_id)
+    return render_template(
+        "recordings/upload.html",
+        session=session,
+        program=session.program,
+        max_bytes=storage.max_upload_bytes(),
+    )
+
+
+@bp.get("/programs/<int:pid>/recordings")
+@login_required
+def program_recordings(pid: int):
+    program = require("recordings.view", pid)
+    query = request.args.get("q", "").strip()
+    rows = db.session.execute(
+        db.select(Recording, TrainingSession)
+        .join(TrainingSession, TrainingSession.id == Recording.session_id)
+        .where(Recording.program_id == pid)
+        .order_by(TrainingSession.starts_at, Recording.id)
+    ).all()
+    analytics = can("recordings.analytics", pid)
+    watched = {r.id: ops.watchers(r) for r, _s in rows} if analytics else {}
+    return render_template(
+        "recordings/program.html",
+        program=program,
+        rows=rows,
+        query=query,
+        hits=ops.search(pid, query) if query else [],
+        watched=watched,
+        analytics=analytics,
+        title=_("Recordings"),
+    )
+
+
+def session_recordings(session) -> list[Recording]:
+    """For the session page: this session's recordings (template helper)."""
+    if not can("recordings.view", session.program_id):
+        return []
+    return list(
+        db.session.scalars(
+            db.select(Recording).where(Recording.session_id == session.id).order_by(Recording.id)
+        )
+    )

@@ -1,0 +1,235 @@
+"""Recording jobs: process one recording (ids in, safe to run twice), and the stall watchdog.
+
+A processing job keeps a heartbeat key in Redis fresh from a side thread. A worker killed
+with SIGKILL stops beating; ``requeue_stalled_recordings`` (periodic) then enqueues the
+recording again. Whatever the killed job had not renamed into place is in its temp folder,
+which the next job clears; what it had published is complete and is reused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import threading
+import time
+from datetime import timedelta
+
+from rq import Retry, get_current_job
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
+
+from workers.context import app_context
+
+log = logging.getLogger(__name__)
+
+ACTIVE_JOB_STATES = ("queued", "started", "scheduled", "deferred")
+
+
+def heartbeat_key(recording_id: int) -> str:
+    from workers.queues import queue_name
+
+    return f"{queue_name('media')}:recording-heartbeat:{recording_id}"
+
+
+class Heartbeat:
+    """Refresh ``key`` every ``every`` seconds (TTL 2×) until stopped."""
+
+    def __init__(self, redis, key: str, value: str, every: int):
+        self.redis, self.key, self.value, self.every = redis, key, value, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="heartbeat")
+
+    def _beat(self) -> None:
+        self.redis.set(self.key, self.value, ex=max(2, 2 * self.every))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                self._beat()
+            except Exception:  # Redis briefly away: the watchdog tolerates one missed beat
+                log.warning("heartbeat for %s failed", self.key, exc_info=True)
+
+    def __enter__(self):
+        self._beat()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.redis.delete(self.key)
+
+
+class _Mirror:
+    """Progress into job.meta and the row, at most every second (and on each whole %)."""
+
+    def __init__(self, recording, job):
+        self.recording, self.job = recording, job
+        self.last_pct, self.last_time = -1, 0.0
+
+    def __call__(self, pct: float) -> None:
+        from training.db import utcnow
+        from training.extensions import db
+
+        pct = int(min(99, pct))  # 100 only once everything is published
+        now = time.monotonic()
+        if pct == self.last_pct and now - self.last_time < 30:
+            return
+        if pct != self.last_pct and now - self.last_time < 1 and pct - self.last_pct < 5:
+            return
+        self.last_pct, self.last_time = pct, now
+        self.recording.progress = max(self.recording.progress, pct)
+        self.recording.heartbeat_at = utcnow()
+        db.session.commit()
+        if self.job is not None:
+            self.job.meta["progress"] = self.recording.progress
+            self.job.save_meta()
+
+
+@app_context
+def process_recording(recording_id: int) -> str:
+    from recordings import operations as ops
+    from recordings import storage
+    from recordings.media import MediaError, process_media
+    from recordings.models import Recording
+    from training.db import utcnow
+    from training.extensions import db
+    from workers.queues import get_redis
+
+    recording = db.session.get(Recording, recording_id)
+    if recording is None:
+        return "gone"
+    if recording.status == "uploading":
+        return "upload not finished"
+    job = get_current_job()
+    recording.status = "processing"
+    recording.attempts += 1
+    recording.job_id = job.id if job else None
+    recording.heartbeat_at = utcnow()
+    db.session.commit()
+
+    work_root = storage.work_dir(recording_id)
+    shutil.rmtree(work_root, ignore_errors=True)  # leftovers of a killed attempt
+    mirror = _Mirror(recording, job)
+
+    def published(manifest: dict) -> None:
+        ops.apply_manifest(recording, manifest)
+        db.session.commit()
+
+    beat = Heartbeat(
+        get_redis(),
+        heartbeat_key(recording_id),
+        recording.job_id or "inline",
+        storage.heartbeat_seconds(),
+    )
+    try:
+        with beat:
+            manifest = process_media(
+                storage.source_path(recording_id),
+                storage.published_dir(recording_id),
+                work_root=work_root,
+                settings=storage.media_settings(),
+                progress=mirror,
+                on_publish=published,
+            )
+    except MediaError as exc:
+        db.session.rollback()
+        recording = db.session.get(Recording, recording_id)
+        if exc.code in ops.PERMANENT_ERRORS:
+            ops.mark_failed(recording, exc.code, exc.detail)
+            db.session.commit()
+            return f"failed: {exc.code}"
+        retries_left = bool(job and job.retries_left)
+        if retries_left:
+            recording.status = "queued"
+            recording.error_detail = exc.detail[-2000:]
+        else:
+            ops.mark_failed(recording, exc.code, exc.detail)
+        db.session.commit()
+        raise
+    finally:
+        shutil.rmtree(work_root, ignore_errors=True)
+    ops.apply_manifest(recording, manifest)
+    ops.mark_ready(recording)
+    db.session.commit()
+    if job is not None:
+        job.meta["progress"] = 100
+        job.save_meta()
+    return "ready"
+
+
+def _job_active(job_id: str | None, connection) -> bool:
+    if not job_id:
+        return False
+    try:
+        status = Job.fetch(job_id, connection=connection).get_status()
+    except NoSuchJobError:
+        return False
+    return str(getattr(status, "value", status)) in ACTIVE_JOB_STATES
+
+
+@app_context
+def requeue_stalled_recordings() -> list[int]:
+    """Enqueue again the recordings whose job died: no heartbeat while processing, or queued
+    with no live job (enqueue lost, retries exhausted by crashes). Returns their ids."""
+    from recordings import operations as ops
+    from recordings import storage
+    from recordings.models import Recording
+    from training.db import utcnow
+    from training.extensions import db
+    from workers.queues import enqueue_after_commit, get_redis
+
+    redis = get_redis()
+    grace = timedelta(seconds=2 * storage.heartbeat_seconds())
+    now = utcnow()
+    requeued = []
+    stale = db.session.scalars(
+        db.select(Recording).where(Recording.status.in_(("queued", "processing")))
+    ).all()
+    for recording in stale:
+        if recording.status == "processing":
+            if redis.exists(heartbeat_key(recording.id)):
+                continue
+            if recording.heartbeat_at and now - recording.heartbeat_at < grace:
+                continue
+        else:
+            if now - recording.updated_at < grace or _job_active(recording.job_id, redis):
+                continue
+        if recording.status == "processing" and _job_active(recording.job_id, redis):
+            # RQ still thinks it runs, but nothing beats: the worker is gone. Forget that job.
+            with contextlib.suppress(NoSuchJobError):
+                Job.fetch(recording.job_id, connection=redis).delete()
+        log.warning(
+            "recording %s stalled (%s); enqueueing it again", recording.id, recording.status
+        )
+        recording.status = "queued"
+        job_id = f"recording-{recording.id}-{int(time.time())}"
+        recording.job_id = job_id
+        enqueue_after_commit(
+            process_recording,
+            recording.id,
+            queue="media",
+            job_id=job_id,
+            job_timeout=ops.job_timeout(recording.duration_seconds),
+            retry=Retry(max=ops.RETRY[0], interval=ops.RETRY[1]),
+            failure_ttl=ops.FAILURE_TTL,
+        )
+        requeued.append(recording.id)
+    db.session.commit()
+    return requeued
+
+
+def worker_environment(app) -> dict[str, str]:
+    """Environment for a separate worker process that must see what ``app`` sees (tests)."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        REDIS_URL=app.config["REDIS_URL"],
+        RQ_QUEUE_PREFIX=app.config["RQ_QUEUE_PREFIX"],
+        MEDIA_ROOT=app.config["MEDIA_ROOT"],
+        SECRET_KEY=app.config["SECRET_KEY"],
+        COPA_INSTANCE_PATH=app.instance_path,
+    )
+    return env
