@@ -41,7 +41,7 @@ def _failed(program_id: int, exc: Exception) -> None:
     db.session.rollback()
     record_error(program_id, exc)
     db.session.commit()
-    log.warning("google sync for program %s failed: %s", program_id, describe_error(exc))
+    log.warning("google job for program %s failed: %s", program_id, describe_error(exc))
 
 
 @app_context
