@@ -80,7 +80,8 @@ def build_vevent(event: CalendarEvent, *, rsvp: bool = True) -> Event:
     vevent = Event()
     vevent["UID"] = vText(event.uid)
     vevent["SEQUENCE"] = vInt(event.sequence)
-    vevent["DTSTAMP"] = vDatetime(event.last_modified)
+    modified = vDatetime(event.last_modified)  # DTSTAMP and LAST-MODIFIED: the same value
+    vevent["DTSTAMP"] = modified
     vevent["DTSTART"] = vDatetime(event.starts_at)
     vevent["DTEND"] = vDatetime(event.ends_at)
     vevent["SUMMARY"] = vText(event.summary)
@@ -98,7 +99,7 @@ def build_vevent(event: CalendarEvent, *, rsvp: bool = True) -> Event:
     vevent["TRANSP"] = vText("TRANSPARENT" if event.cancelled else "OPAQUE")
     if event.created is not None:
         vevent["CREATED"] = vDatetime(event.created)
-    vevent["LAST-MODIFIED"] = vDatetime(event.last_modified)
+    vevent["LAST-MODIFIED"] = modified
     if event.organizer is not None:
         vevent["ORGANIZER"] = _address(event.organizer.email, event.organizer.name)
     attendees = [

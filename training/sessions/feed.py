@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from training.calendar.ical import CANCELLED_RETENTION
 from training.db import utcnow
 from training.extensions import db
 from training.programs.models import Membership, Program
-from training.sessions.calendar import session_event
+from training.sessions.calendar import SessionLinks, session_event
 from training.sessions.models import TrainingSession
 
 
@@ -55,15 +56,45 @@ def sessions_fingerprint(user_id: int) -> str:
     )
 
 
+_COLUMNS = (
+    TrainingSession.id,
+    TrainingSession.title,
+    TrainingSession.description,
+    TrainingSession.starts_at,
+    TrainingSession.ends_at,
+    TrainingSession.join_url,
+    TrainingSession.status,
+    TrainingSession.sequence,
+    TrainingSession.created_at,
+    TrainingSession.updated_at,
+    Program.title.label("program_title"),
+    Program.timezone.label("program_timezone"),
+)
+
+
+@dataclass(frozen=True)
+class _ProgramView:
+    title: str
+    timezone: str
+
+
 def _events(where) -> list:
+    """Plain rows (no ORM identity map) turned into events: feeds can hold hundreds."""
     now = utcnow()
     rows = db.session.execute(
-        db.select(TrainingSession, Program)
+        db.select(*_COLUMNS)
         .join(Program, Program.id == TrainingSession.program_id)
         .where(where, _visible(now))
         .order_by(TrainingSession.starts_at)
     ).all()
-    return [session_event(session, program) for session, program in rows]
+    links = SessionLinks()
+    programs: dict[tuple[str, str], _ProgramView] = {}
+    events = []
+    for row in rows:
+        key = (row.program_title, row.program_timezone)
+        program = programs.get(key) or programs.setdefault(key, _ProgramView(*key))
+        events.append(session_event(row, program, links=links))
+    return events
 
 
 def sessions_feed_events(user_id: int) -> list:
