@@ -16,6 +16,7 @@ from rq import Retry, get_current_job
 from training.db import utcnow
 from training.extensions import db
 from workers.context import app_context
+from workers.queues import job_id
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,7 @@ def import_recording(session_id: int) -> str:
                     session.id,
                     queue="default",
                     at=found.retry_at,
-                    job_id=f"google-import-{session.id}-try{row.attempts}",
+                    job_id=job_id("google-import", session.id, f"try{row.attempts}"),
                     **IMPORT_OPTIONS,
                 )
             db.session.commit()
@@ -172,6 +173,52 @@ def schedule_import(session, delay: timedelta) -> None:
         session.id,
         queue="default",
         at=session.ends_at + delay,
-        job_id=f"google-import-{session.id}-{int(session.ends_at.timestamp())}",
+        job_id=job_id("google-import", session.id, int(session.ends_at.timestamp())),
         **IMPORT_OPTIONS,
     )
+
+
+SWEEP_LOOKBACK = timedelta(days=7)
+SWEEP_GRACE = timedelta(minutes=10)
+
+
+@app_context
+def sweep() -> int:
+    """Periodic safety net (Redis lost its scheduled jobs, a worker died): queue the recording
+    import of every recently ended session whose import never ran or is overdue. Returns the
+    number queued; a program without a Google connection is never looked at."""
+    from flask import current_app
+
+    from training.google.models import GoogleConnection, GoogleRecordingImport
+    from training.sessions.models import TrainingSession
+    from workers.queues import get_queue
+
+    now = utcnow()
+    delay = timedelta(minutes=current_app.config.get("GOOGLE_IMPORT_DELAY_MINUTES", 20))
+    rows = db.session.execute(
+        db.select(TrainingSession.id, GoogleRecordingImport.attempts)
+        .join(GoogleConnection, GoogleConnection.program_id == TrainingSession.program_id)
+        .outerjoin(GoogleRecordingImport, GoogleRecordingImport.session_id == TrainingSession.id)
+        .where(
+            GoogleConnection.enabled.is_(True),
+            TrainingSession.status == "scheduled",
+            TrainingSession.ends_at <= now - delay - SWEEP_GRACE,
+            TrainingSession.ends_at >= now - SWEEP_LOOKBACK,
+            db.or_(
+                GoogleRecordingImport.id.is_(None),
+                db.and_(
+                    GoogleRecordingImport.status == "waiting",
+                    GoogleRecordingImport.next_attempt_at <= now - SWEEP_GRACE,
+                ),
+            ),
+        )
+    ).all()
+    queue = get_queue("default")
+    for session_id, attempts in rows:
+        queue.enqueue(
+            import_recording,
+            session_id,
+            job_id=job_id("google-import", session_id, f"sweep{attempts or 0}"),
+            **IMPORT_OPTIONS,
+        )
+    return len(rows)

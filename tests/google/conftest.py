@@ -46,7 +46,18 @@ def service_account_info():
 
 
 @pytest.fixture
-def google_http(app, sleeps):
+def no_real_http(monkeypatch):
+    """Any attempt to reach Google for real fails the test."""
+    import httplib2
+
+    def refuse(self, uri, *args, **kwargs):
+        raise AssertionError(f"real HTTP request to {uri}")
+
+    monkeypatch.setattr(httplib2.Http, "request", refuse)
+
+
+@pytest.fixture
+def google_http(app, sleeps, no_real_http):
     """Every job's Google client talks to this HttpMockSequence; ``.add(*responses)``."""
     http = HttpMockSequence([])
     app.config["GOOGLE_HTTP_FACTORY"] = lambda conn: http

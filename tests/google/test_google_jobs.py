@@ -57,10 +57,32 @@ def google_job_names(app):
     return [n for n in names if n.startswith("workers.google")]
 
 
-def test_without_connection_nothing_is_queued(app, db, program, google_http):
-    schedule(db, program)
+def test_without_connection_nothing_is_queued(app, db, program, no_real_http, run_jobs):
+    from training.sessions.operations import cancel_session
+
+    session = schedule(db, program)
     assert google_job_names(app) == []
+    cancel_session(session, None)
+    db.session.commit()
+    assert google_job_names(app) == []
+    run_jobs()  # Copa's own invites go out; nothing Google, no HTTP at all
     assert db.session.scalars(db.select(GoogleEventLink)).all() == []
+
+
+def test_real_transport_is_built_from_stored_credentials(app, db, program, connected):
+    """Without the test seam the client signs with the stored (decrypted) key; building the
+    services needs no network (static discovery)."""
+    from google.oauth2 import service_account
+    from google_auth_httplib2 import AuthorizedHttp
+
+    from training.google.operations import client_for
+
+    conn = connected(program)
+    client = client_for(conn)
+    assert isinstance(client.credentials, service_account.Credentials)
+    assert client.credentials._subject == "organizer@acme.example.com"
+    assert client.calendar.events() is not None  # built offline from the bundled document
+    assert isinstance(client._transport(), AuthorizedHttp)
 
 
 def test_session_becomes_event_with_meet_link_as_join_url(

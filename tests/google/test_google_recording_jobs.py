@@ -228,3 +228,51 @@ def test_recording_not_there_yet_is_retried_then_reported_missing(
     login(client, make_user(is_admin=True))
     html = client.get(f"/programs/{row.program_id}/google").get_data(as_text=True)
     assert 'data-import-status="not_found"' in html and "No recording found" in html
+
+
+def test_sweep_requeues_lost_imports_only_for_connected_programs(
+    app, db, ended, make_program, google_http
+):
+    from training.sessions.models import TrainingSession
+    from workers.google import sweep
+    from workers.queues import get_queue
+
+    session_id = ended()
+    other = make_program(title="Not on Google")
+    end = utcnow() - timedelta(hours=2)
+    db.session.add(
+        TrainingSession(
+            program_id=other.id,
+            title="Offline",
+            description="",
+            starts_at=end - timedelta(hours=1),
+            ends_at=end,
+        )
+    )
+    db.session.commit()
+
+    assert sweep() == 1
+    jobs = get_queue("default").jobs
+    assert [(j.func_name, j.args) for j in jobs] == [
+        ("workers.google.import_recording", (session_id,))
+    ]
+    assert calls(google_http) == []  # sweeping itself never calls Google
+
+
+def test_look_again_restarts_a_finished_search(
+    app, db, ended, google_http, client, login, make_user
+):
+    from workers.google import import_recording
+    from workers.queues import get_queue
+
+    session_id = ended(recording_max_attempts=1)
+    google_http.add(ok({"conferenceRecords": []}), ok({"files": []}))
+    assert import_recording(session_id) == "not_found"
+    program_id = import_row(db, session_id).program_id
+
+    login(client, make_user(is_admin=True))
+    resp = client.post(f"/programs/{program_id}/google/imports/{session_id}/retry")
+    assert resp.status_code == 302
+    row = import_row(db, session_id)
+    assert (row.status, row.attempts, row.last_error) == ("waiting", 0, None)
+    assert [j.args for j in get_queue("default").jobs] == [(session_id,)]

@@ -44,13 +44,13 @@ def on_membership_changed(sender, membership=None, **_kw):
     if membership is None or connection_for(membership.program_id) is None:
         return
     from workers import google as jobs
-    from workers.queues import enqueue_after_commit
+    from workers.queues import enqueue_after_commit, job_id
 
     enqueue_after_commit(
         jobs.sync_program,
         membership.program_id,
         queue="default",
-        job_id=f"google-sync-program-{membership.program_id}",
+        job_id=job_id("google-sync-program", membership.program_id),
         **jobs.SYNC_OPTIONS,
     )
 

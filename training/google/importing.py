@@ -102,3 +102,11 @@ def hand_to_pipeline(session, path: Path, file: RecordingFile) -> int | None:
 
     recording_id = pipeline.ingest(session, path, filename=file.name, mime_type=file.mime_type)
     return recording_id
+
+
+def restart(row: GoogleRecordingImport) -> None:
+    """Look again (after "no recording found" or a failed download), from attempt 0; a
+    partly downloaded file is kept and resumed."""
+    row.status = "downloading" if row.file_id else "waiting"
+    row.attempts, row.last_error, row.next_attempt_at = 0, None, None
+    db.session.flush()

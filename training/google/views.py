@@ -116,6 +116,30 @@ def sync_now(pid: int):
     return redirect(url_for("google.status", pid=pid))
 
 
+@bp.post("/programs/<int:pid>/google/imports/<int:sid>/retry")
+@login_required
+def retry_import(pid: int, sid: int):
+    from workers import google as jobs
+    from workers.queues import enqueue_after_commit
+
+    from .importing import restart
+
+    require("sessions.manage", pid)
+    row = db.session.scalar(
+        db.select(GoogleRecordingImport).where(
+            GoogleRecordingImport.program_id == pid, GoogleRecordingImport.session_id == sid
+        )
+    )
+    if row is None or ops.connection_for(pid) is None:
+        abort(404)
+    if row.status != "imported":
+        restart(row)
+        enqueue_after_commit(jobs.import_recording, sid, queue="default", **jobs.IMPORT_OPTIONS)
+        db.session.commit()
+        flash(_("Looking for the recording again."), "success")
+    return redirect(url_for("google.status", pid=pid))
+
+
 def _queue_sync(pid: int) -> None:
     from workers import google as jobs
     from workers.queues import enqueue_after_commit
