@@ -180,3 +180,19 @@ def test_my_calendar_page_and_rotation(client, cast, login):
     assert client.post("/me/calendar/rotate").status_code == 302
     after = client.get("/me/calendar").get_data(as_text=True)
     assert after != before
+
+
+def test_demo_seed_has_ten_sessions_with_attendance(app, db):
+    from training.seed import seed_demo
+    from training.sessions.models import SessionAttendance, TrainingSession
+
+    seed_demo()
+    db.session.commit()
+    from training.db import utcnow
+
+    assert db.session.scalar(db.select(db.func.count(TrainingSession.id))) == 10
+    held = db.session.scalar(
+        db.select(db.func.count(TrainingSession.id)).where(TrainingSession.ends_at < utcnow())
+    )
+    assert held in (3, 4)  # weekly from three weeks ago; today's may be over
+    assert db.session.scalar(db.select(db.func.count(SessionAttendance.id))) == held * 40

@@ -107,3 +107,19 @@ def test_reminder_offsets_are_configurable_per_program(
         headers=auth_headers(cast.alice),
     )
     assert r.status_code == 403
+
+
+def test_sweep_reschedules_reminders_that_redis_lost(app, cast, create_session, future):
+    from workers.queues import get_queue
+    from workers.reminders import requeue_reminders
+
+    create_session(starts_at=future(days=3))
+    registry = get_queue("default").scheduled_job_registry
+    lost = set(registry.get_job_ids())
+    assert len(lost) == 2
+    for ident in lost:
+        registry.remove(ident, delete_job=True)
+    assert _scheduled(app) == set()
+    assert requeue_reminders() == 2
+    assert _scheduled(app) == lost
+    assert requeue_reminders() == 0

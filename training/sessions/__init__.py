@@ -18,6 +18,12 @@ def init_app(app):
     signals.member_removed.connect(invites.on_member_removed, weak=False)
     views.register_member_extras(app)
 
+    from training.seed import SEED_STEPS
+    from training.sessions.seed import seed_sessions
+
+    if seed_sessions not in SEED_STEPS:
+        SEED_STEPS.append(seed_sessions)
+
 
 def _on_session_changed(sender, session, change, **_kw):
     from training.sessions.invites import send_session_invites
