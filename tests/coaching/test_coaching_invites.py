@@ -42,17 +42,27 @@ def test_booking_emails_request_to_participant_and_expert(
         assert "METHOD:CANCEL" in ics and "SEQUENCE:1" in ics and "STATUS:CANCELLED" in ics
 
 
-def test_reschedule_sends_request_with_higher_sequence(client, world, publish, book, db):
+def test_reschedule_sends_request_with_higher_sequence(client, world, publish, book, db, run_jobs):
+    alice, headers = world.alice.email, world.headers[world.alice.id]
     a, b = publish(count=2)
     bid = book(a["id"], world.alice).get_json()["id"]
-    client.post(
-        f"/api/v1/bookings/{bid}/reschedule",
-        json={"slot_id": b["id"]},
-        headers=world.headers[world.alice.id],
-    )
-    mails = outbox(db, world.alice.email)
+    run_jobs()
+    client.post(f"/api/v1/bookings/{bid}/reschedule", json={"slot_id": b["id"]}, headers=headers)
+    run_jobs()
+    mails = outbox(db, alice)
     assert [m.ics_method for m in mails] == ["REQUEST", "REQUEST"]
     assert b"SEQUENCE:1" in mails[-1].ics and b"SEQUENCE:0" in mails[0].ics
+
+
+def test_stale_invite_job_is_superseded(client, world, publish, book, db, run_jobs):
+    """Booked then cancelled before the worker ran: only the CANCEL (sequence 1) goes out."""
+    alice = world.alice.email
+    slot = publish()[0]
+    bid = book(slot["id"], world.alice).get_json()["id"]
+    client.delete(f"/api/v1/bookings/{bid}", headers=world.headers[world.alice.id])
+    run_jobs()
+    mails = outbox(db, alice)
+    assert [(m.ics_method, b"SEQUENCE:1" in m.ics) for m in mails] == [("CANCEL", True)]
 
 
 def test_reminder_24h_before_and_not_after_reschedule(client, world, publish, book, db, run_jobs):
@@ -81,7 +91,7 @@ def test_reminder_24h_before_and_not_after_reschedule(client, world, publish, bo
     assert all(m.dedupe_key.startswith(f"coaching-reminder-{bid}-1-") for m in reminders)
 
 
-def test_expert_cancels_booked_slot(client, world, publish, book, db):
+def test_expert_cancels_booked_slot(client, world, publish, book, db, run_jobs):
     slots = publish(hours=72, count=5)
     bid = book(slots[0]["id"], world.alice).get_json()["id"]
     r = client.delete(f"/api/v1/slots/{slots[0]['id']}", headers=world.headers[world.expert.id])
@@ -90,11 +100,6 @@ def test_expert_cancels_booked_slot(client, world, publish, book, db):
         f"/api/v1/programs/{world.program.id}/coaching/me", headers=world.headers[world.alice.id]
     ).get_json()
     assert me["used"] == 0 and me["bookings"][0]["status"] == "expert_cancelled"
-    mails = outbox(db, world.alice.email)
-    assert mails[-2].ics_method == "CANCEL"
-    proposal = mails[-1]
-    assert "held for you for 48 hours" in proposal.text_body
-    assert proposal.text_body.count("\n- ") == 3
     # The next three open slots are held for Alice: Bob can't take them, Alice can.
     held = [s["id"] for s in slots[1:4]]
     listing = client.get(
@@ -104,7 +109,15 @@ def test_expert_cancels_booked_slot(client, world, publish, book, db):
     assert [s["id"] for s in listing] == [slots[4]["id"]]
     r = book(held[0], world.bob)
     assert (r.status_code, r.get_json()["error"]["code"]) == (409, "slot_taken")
+    alice = world.alice.email
     assert book(held[1], world.alice).status_code == 201
+    run_jobs()
+    mails = outbox(db, alice)
+    methods = [m.ics_method for m in mails]
+    assert methods.count("CANCEL") == 1 and methods.count("REQUEST") == 1  # new booking
+    proposal = next(m for m in mails if m.ics_method is None)
+    assert "held for you for 48 hours" in proposal.text_body
+    assert proposal.text_body.count("\n- ") == 3
 
 
 def test_bookings_show_in_both_feeds(world, publish, book, app):

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from rq import Retry
 
 from training.accounts.models import User
 from training.calendar import Attendee, CalendarEvent, Organizer, invite_mail
@@ -97,6 +98,38 @@ def _send(event: CalendarEvent, method: str, user: User, program: Program, booki
     )
 
 
+def announce_change(
+    booking: Booking,
+    change: str,
+    *,
+    previous_expert_id: int | None = None,
+    alternatives: list[CoachingSlot] | None = None,
+) -> None:
+    """In the request: schedule the reminder and, once committed, the invite job.
+
+    Rendering invites and writing the outbox happens in the job (``workers.coaching``), so a
+    booking request stays short while many people book at once.
+    """
+    from workers.coaching import send_booking_mails
+    from workers.queues import enqueue_after_commit
+
+    if booking.active:
+        schedule_reminder(booking)
+    enqueue_after_commit(
+        send_booking_mails,
+        booking.id,
+        booking.sequence,
+        change,
+        previous_expert_id,
+        [s.id for s in alternatives or []],
+        queue="default",
+        job_id=f"coaching-mails-{booking.id}-{booking.sequence}",
+        job_timeout=120,
+        retry=Retry(max=3, interval=[10, 60, 300]),
+        failure_ttl=7 * 24 * 3600,
+    )
+
+
 def send_booking_invites(
     booking: Booking,
     change: str,
@@ -104,8 +137,9 @@ def send_booking_invites(
     previous_expert_id: int | None = None,
     alternatives: list[CoachingSlot] | None = None,
 ) -> None:
-    """REQUEST (booked, rescheduled) or CANCEL to the participant and the expert; a reminder
-    24 h before an active booking; after an expert cancellation, the proposal e-mail."""
+    """REQUEST (booked, rescheduled) or CANCEL to the participant and the expert (and CANCEL to
+    the previous expert when a reschedule changed expert); after an expert cancellation, the
+    e-mail proposing the held slots. Idempotent per booking version (outbox dedupe keys)."""
     program = db.session.get(Program, booking.program_id)
     event = booking_event(booking)
     method = "REQUEST" if booking.active else "CANCEL"
@@ -115,8 +149,6 @@ def send_booking_invites(
         old = db.session.get(User, previous_expert_id)
         old_event = booking_event(booking, expert=old).replace(status="CANCELLED")
         _send(old_event, "CANCEL", old, program, booking)
-    if booking.active:
-        schedule_reminder(booking)
     if change == "expert_cancelled":
         send_alternatives(booking, alternatives or [], program)
 

@@ -110,12 +110,19 @@ def book_slot(
     double click or a retried request books once).
     """
     now = now or utcnow()
-    begin_immediate()
     program_id = db.session.scalar(
         db.select(CoachingSlot.program_id).where(CoachingSlot.id == slot_id)
     )
     if program_id is None:
         raise NotFound()
+    # Fast path without locks: a slot someone already holds is refused (or, for its holder,
+    # returned) from committed data, so losers of a race don't queue for the write lock.
+    existing = active_booking_for_slot(slot_id)
+    if existing is not None:
+        if existing.participant_id == participant_id:
+            return existing, False
+        raise _slot_taken()
+    begin_immediate()
     lock_participant(program_id, participant_id)
     slot = _lock_slot(slot_id)
     existing = active_booking_for_slot(slot.id)
@@ -241,9 +248,9 @@ def reschedule_booking(
 
 
 def _after_change(booking: Booking, change: str, **extra) -> None:
-    """Invites, reminder and the booking_changed signal for one change."""
+    """Invites (a job after commit), reminder and the booking_changed signal for one change."""
     from training import signals
-    from training.coaching.invites import send_booking_invites
+    from training.coaching.invites import announce_change
 
-    send_booking_invites(booking, change, **extra)
+    announce_change(booking, change, **extra)
     signals.booking_changed.send(None, booking=booking, change=change)

@@ -1,0 +1,322 @@
+"""Booking benchmark: clients racing for coaching slots on a multi-worker gunicorn server.
+
+    .venv/bin/python bench/booking.py [--backends postgresql,sqlite] [--workers 4] [--threads 4]
+                                      [--participants 40] [--slots 200] [--clients 100]
+
+For each backend (a fresh PostgreSQL database on $COPA_BENCH_PG_URL, default
+postgresql://postgres@127.0.0.1:5432, then a SQLite file): migrate, seed one program (quota 5),
+4 experts with 200 one-hour slots between them, 40 participants with API tokens; start gunicorn;
+then 100 concurrent clients (participant = client % 40) each loop: book a random slot from the
+open slots it last listed (listing again when they are all gone), until their participant's quota
+is reached or no slot is left. Prints bookings per second,
+p50/p95 latency of the booking requests, and what the database holds afterwards: double bookings
+(slots with more than one active booking) and quota overruns (participants above the quota).
+Both must be 0. Redis (REDIS_URL) receives the invite-mail jobs, as in production; they are
+removed afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+
+PG_URL = os.environ.get("COPA_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_database(backend: str, tmp: Path) -> tuple[str, callable]:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / 'bench.db'}", lambda: None
+    import psycopg
+
+    name = f"copa_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return f"{PG_URL}/{name}", drop
+
+
+def seed(env: dict, participants: int, slots: int) -> tuple[int, dict[int, str], int]:
+    """Migrate and create the program; returns (program id, {participant id: token}, quota)."""
+    os.environ.update(env)
+    from flask_migrate import upgrade
+
+    from training import create_app
+    from training.accounts.tokens import issue_api_token
+    from training.coaching.models import CoachingSlot
+    from training.extensions import db
+    from training.programs.models import Membership
+    from training.programs.operations import create_program
+
+    app = create_app()
+    with app.test_request_context():
+        upgrade(revision="heads")
+        from training.accounts.operations import create_user
+
+        program = create_program("Bench", timezone="America/Toronto")
+        db.session.flush()
+        tag = uuid.uuid4().hex[:6]
+        experts = []
+        for e in range(4):
+            user = create_user(f"expert{e}-{tag}@example.org", f"Expert {e}")
+            db.session.add(Membership(program_id=program.id, user_id=user.id, role="expert"))
+            experts.append(user)
+        tokens = {}
+        for p in range(participants):
+            user = create_user(f"p{p}-{tag}@example.org", f"Participant {p}")
+            db.session.add(Membership(program_id=program.id, user_id=user.id, role="participant"))
+            db.session.flush()
+            tokens[user.id] = issue_api_token(user)
+        base = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
+        for n in range(slots):
+            expert = experts[n % len(experts)]
+            start = base + timedelta(hours=n // len(experts))
+            db.session.add(
+                CoachingSlot(
+                    program_id=program.id,
+                    expert_id=expert.id,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=1),
+                )
+            )
+        db.session.commit()
+        result = (program.id, tokens, program.coaching_quota)
+        db.engine.dispose()
+    return result
+
+
+def start_server(env: dict, workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--no-control-socket",
+            "training:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"{url}/api/v1/me", timeout=10)
+            # Warm every worker up (imports, first connection) before timing anything.
+            with ThreadPoolExecutor(workers * threads) as pool:
+                list(
+                    pool.map(
+                        lambda _: requests.get(f"{url}/healthz", timeout=30),
+                        range(workers * threads * 2),
+                    )
+                )
+            return proc, url
+        except requests.RequestException:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def race(url: str, program_id: int, tokens: dict[int, str], clients: int):
+    ids = sorted(tokens)
+    latencies: list[float] = []
+    outcomes: Counter = Counter()
+    wins: list[tuple[int, int]] = []  # (participant, slot)
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+
+    def client(i: int):
+        pid = ids[i % len(ids)]
+        rnd = random.Random(i)
+        with requests.Session() as http:
+            http.headers["Authorization"] = f"Bearer {tokens[pid]}"
+            barrier.wait()
+            known: list[int] = []
+            while True:
+                if not known:  # list open slots only when every slot it knew is gone
+                    listing = http.get(
+                        f"{url}/api/v1/programs/{program_id}/slots",
+                        params={"status": "open"},
+                        timeout=60,
+                    ).json()["slots"]
+                    if not listing:
+                        return
+                    known = [s["id"] for s in listing]
+                    rnd.shuffle(known)
+                slot = known.pop()
+                t0 = time.perf_counter()
+                resp = http.post(f"{url}/api/v1/slots/{slot}/booking", json={}, timeout=60)
+                elapsed = time.perf_counter() - t0
+                code = resp.status_code
+                body = resp.json()
+                key = body["error"]["code"] if code >= 400 else str(code)
+                with lock:
+                    latencies.append(elapsed)
+                    outcomes[key] += 1
+                    if code == 201:
+                        wins.append((pid, slot))
+                if key == "quota_exceeded":
+                    return
+                if code >= 500:
+                    raise RuntimeError(f"server error: {body}")
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for f in [pool.submit(client, i) for i in range(clients)]:
+            f.result()
+    return time.perf_counter() - t0, latencies, outcomes, wins
+
+
+def audit(database_url: str, quota: int) -> tuple[int, int]:
+    from training.config import normalise_database_url
+
+    engine = sa.create_engine(normalise_database_url(database_url))
+    active = "status IN ('booked', 'attended', 'no_show')"
+    with engine.connect() as conn:
+        doubles = conn.execute(
+            sa.text(
+                f"SELECT count(*) FROM (SELECT slot_id FROM coaching_bookings WHERE {active} "
+                "GROUP BY slot_id HAVING count(*) > 1) d"
+            )
+        ).scalar_one()
+        overruns = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM (SELECT participant_id FROM coaching_bookings "
+                f"WHERE {active} GROUP BY participant_id HAVING count(*) > :q) o"
+            ),
+            {"q": quota},
+        ).scalar_one()
+    engine.dispose()
+    return doubles, overruns
+
+
+def cleanup_redis(prefix: str) -> None:
+    from redis import Redis
+
+    r = Redis.from_url(REDIS_URL)
+    for key in r.scan_iter(f"rq:*{prefix}*"):
+        r.delete(key)
+    r.close()
+
+
+def run(backend: str, args) -> dict:
+    with tempfile.TemporaryDirectory(prefix="copa-bench-") as tmp:
+        database_url, drop = make_database(backend, Path(tmp))
+        prefix = f"copabench-{uuid.uuid4().hex[:8]}"
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": REDIS_URL,
+            "RQ_QUEUE_PREFIX": prefix,
+            "SECRET_KEY": secrets.token_hex(16),
+            "COPA_INSTANCE_PATH": tmp,
+            "BASE_URL": "http://bench.copa.test",
+        }
+        env.pop("SMTP_URL", None)
+        try:
+            program_id, tokens, quota = seed(env, args.participants, args.slots)
+            proc, url = start_server(env, args.workers, args.threads)
+            try:
+                wall, latencies, outcomes, wins = race(url, program_id, tokens, args.clients)
+            finally:
+                proc.send_signal(signal.SIGINT)
+                proc.wait(timeout=30)
+            doubles, overruns = audit(database_url, quota)
+            client_doubles = sum(1 for c in Counter(s for _, s in wins).values() if c > 1)
+            client_overruns = sum(1 for c in Counter(p for p, _ in wins).values() if c > quota)
+        finally:
+            drop()
+            cleanup_redis(prefix)
+    ms = sorted(x * 1000 for x in latencies)
+    return {
+        "backend": backend,
+        "requests": len(ms),
+        "booked": outcomes["201"],
+        "conflicts": sum(v for k, v in outcomes.items() if k != "201"),
+        "rate": outcomes["201"] / wall,
+        "p50": statistics.median(ms),
+        "p95": ms[max(0, int(len(ms) * 0.95) - 1)],
+        "doubles": max(doubles, client_doubles),
+        "overruns": max(overruns, client_overruns),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backends", default="postgresql,sqlite")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--participants", type=int, default=40)
+    parser.add_argument("--slots", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=100)
+    args = parser.parse_args()
+    rows = [run(b.strip(), args) for b in args.backends.split(",") if b.strip()]
+    print(
+        f"\ngunicorn {args.workers} workers x {args.threads} threads, {args.participants} "
+        f"participants, {args.slots} slots, {args.clients} concurrent clients\n"
+    )
+    head = (
+        "backend",
+        "POSTs",
+        "booked",
+        "409s",
+        "bookings/s",
+        "p50 ms",
+        "p95 ms",
+        "double bookings",
+        "quota overruns",
+    )
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---" for _ in head) + "|")
+    for r in rows:
+        print(
+            f"| {r['backend']} | {r['requests']} | {r['booked']} | {r['conflicts']} | "
+            f"{r['rate']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['doubles']} | "
+            f"{r['overruns']} |"
+        )
+    return 0 if all(r["doubles"] == 0 and r["overruns"] == 0 for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
