@@ -2,9 +2,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from recordings.models import Recording
-from tests.recordings.media_checks import top_level_atoms
-
 
 def path_of(url: str) -> str:
     parts = urlsplit(url)
@@ -112,7 +109,7 @@ def test_only_facilitators_and_experts_upload_and_only_members_see(
     assert fetch(client, member_url["hls_url"]).status_code == 200
     base = path_of(member_url["hls_url"]).rsplit("/", 1)[0]
     # no path traversal, no manifest, no forged or foreign tokens
-    for bad in ("../../uploads/%d/source" % rid, "..%2f..%2fuploads", "manifest.json"):
+    for bad in (f"../../uploads/{rid}/source", "..%2f..%2fuploads", "manifest.json"):
         assert fetch(client, f"{base}/{bad}").status_code == 404
     forged = base.rsplit("/", 1)[0] + "/not-a-token"
     assert fetch(client, f"{forged}/master.m3u8").status_code == 404
