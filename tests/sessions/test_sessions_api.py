@@ -186,3 +186,22 @@ def test_rsvp_and_counts(client, cast, auth_headers, create_session):
         f"/api/v1/sessions/{sid}/rsvp", json={"response": "sure"}, headers=auth_headers(cast.bob)
     )
     assert r.status_code == 422
+
+
+def test_session_changed_signal_is_sent_for_each_change(client, cast, auth_headers, create_session):
+    from training import signals
+
+    seen = []
+
+    def receiver(sender, session, change, **kw):
+        seen.append((session.id, change, session.sequence))
+
+    signals.session_changed.connect(receiver)
+    try:
+        sid = create_session()["id"]
+        headers = auth_headers(cast.facilitator)
+        client.patch(f"/api/v1/sessions/{sid}", json={"title": "B"}, headers=headers)
+        client.delete(f"/api/v1/sessions/{sid}", headers=headers)
+    finally:
+        signals.session_changed.disconnect(receiver)
+    assert seen == [(sid, "created", 0), (sid, "updated", 1), (sid, "cancelled", 2)]

@@ -128,3 +128,49 @@ def test_feed_round_trips_through_caldav(
     got = requests.get(collection, timeout=10)
     assert meaning(got.content) == meaning(body)
     assert len(meaning(body)) == 2
+
+
+def test_registered_sources_add_events_to_the_personal_feed(client, cast, auth_headers):
+    from datetime import UTC, datetime, timedelta
+
+    from training.calendar import CalendarEvent, register_feed_source
+    from training.calendar.sources import _sources
+
+    booked = {"sequence": 0}
+
+    def coaching_like(user_id):
+        if user_id != cast.alice.id:
+            return []
+        start = datetime(2027, 2, 1, 15, tzinfo=UTC)
+        return [
+            CalendarEvent(
+                uid="coaching-1@copa.test",
+                sequence=booked["sequence"],
+                summary="Coaching",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                last_modified=datetime(2026, 11, 1, tzinfo=UTC),
+            )
+        ]
+
+    register_feed_source("zz-test", coaching_like)
+    try:
+        path = _path(_links(client, cast.alice, auth_headers)["feed_url"])
+        first = client.get(path)
+        summaries = [str(v["summary"]) for v in Calendar.from_ical(first.data).walk("VEVENT")]
+        assert "Coaching" in summaries
+        booked["sequence"] = 1  # no fingerprint: the ETag follows the events themselves
+        assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+        bob = _path(_links(client, cast.bob, auth_headers)["feed_url"])
+        assert b"Coaching" not in client.get(bob).data
+    finally:
+        _sources.pop("zz-test", None)
+
+
+def test_etag_changes_with_the_feed_language(client, cast, auth_headers, create_session, db):
+    create_session(join_url="https://meet.example/x")
+    path = _path(_links(client, cast.alice, auth_headers)["feed_url"])
+    english = client.get(path).headers["ETag"]
+    cast.alice.locale = "fr_CA"
+    db.session.commit()
+    assert client.get(path).headers["ETag"] != english

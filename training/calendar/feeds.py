@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from flask import current_app, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from training.accounts.models import User
@@ -106,7 +107,8 @@ class Feed:
     def etag(self) -> str:
         """From the sources' fingerprints (cheap queries) or, failing that, their events."""
         digest = hashlib.blake2b(digest_size=20)
-        header = f"{RENDER_VERSION}\0{current_app.config['BASE_URL']}\0{self.name}\0"
+        locale = get_locale() or ""
+        header = f"{RENDER_VERSION}\0{locale}\0{current_app.config['BASE_URL']}\0{self.name}\0"
         digest.update(f"{header}{self.timezone}\0".encode())
         for fingerprint, events in self.sources:
             part = fingerprint() if fingerprint is not None else feed_etag(events(), self.name)
