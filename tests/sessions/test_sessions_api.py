@@ -205,3 +205,36 @@ def test_session_changed_signal_is_sent_for_each_change(client, cast, auth_heade
     finally:
         signals.session_changed.disconnect(receiver)
     assert seen == [(sid, "created", 0), (sid, "updated", 1), (sid, "cancelled", 2)]
+
+
+def test_concurrent_edits_get_distinct_sequences(app, cast, auth_headers, create_session, db):
+    import threading
+
+    from training.mail.models import OutboxMessage
+
+    sid = create_session()["id"]
+    headers = auth_headers(cast.facilitator)
+    barrier = threading.Barrier(4)
+    statuses = []
+
+    def edit(n):
+        with app.app_context():
+            client = app.test_client()
+            barrier.wait()
+            r = client.patch(f"/api/v1/sessions/{sid}", json={"title": f"T{n}"}, headers=headers)
+            statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * 4
+    final = app.test_client().get(f"/api/v1/sessions/{sid}", headers=headers)
+    assert final.get_json()["sequence"] == 4
+    keys = db.session.scalars(
+        db.select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.to_email == cast.alice.email, OutboxMessage.ics_method == "REQUEST"
+        )
+    ).all()
+    assert sorted(k.split("-")[2] for k in keys) == ["0", "1", "2", "3", "4"]

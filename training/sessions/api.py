@@ -67,8 +67,10 @@ def _error(exc: SessionError) -> ApiError:
     return ApiError(exc.status, exc.code, exc.message, **extra)
 
 
-def _session(sid: int, action: str | None = None) -> tuple[TrainingSession, Program]:
-    session = db.session.get(TrainingSession, sid)
+def _session(
+    sid: int, action: str | None = None, *, lock: bool = False
+) -> tuple[TrainingSession, Program]:
+    session = operations.locked_session(sid) if lock else db.session.get(TrainingSession, sid)
     if session is None:
         raise ApiError(404, "not_found", "Not found.")
     program = (
@@ -123,8 +125,8 @@ def api_get_session(sid: int):
 @api.patch("/sessions/<int:sid>")
 @login_required
 def api_update_session(sid: int):
-    session, program = _session(sid, "sessions.manage")
     body = parse_json(SessionPatch)
+    session, program = _session(sid, "sessions.manage", lock=True)
     try:
         operations.update_session(session, SessionInput(**body.model_dump(exclude_unset=True)))
     except SessionError as exc:
@@ -136,7 +138,7 @@ def api_update_session(sid: int):
 @api.delete("/sessions/<int:sid>")
 @login_required
 def api_cancel_session(sid: int):
-    session, program = _session(sid, "sessions.manage")
+    session, program = _session(sid, "sessions.manage", lock=True)
     reason = None
     if request.content_length:
         reason = parse_json(CancelIn).reason

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from training import signals
 from training.accounts.models import User
-from training.db import utcnow
+from training.db import begin_immediate, for_update, utcnow
 from training.extensions import db
 from training.programs.models import Membership, Program
 from training.programs.roles import PARTICIPANT
@@ -49,6 +49,13 @@ def schedule_session(program: Program, data: SessionInput, *, now: datetime | No
     reminders.schedule_reminders(session)
     signals.session_changed.send(session, session=session, change="created")
     return session
+
+
+def locked_session(session_id: int) -> TrainingSession | None:
+    """The session row, locked for this transaction (two edits never share a SEQUENCE)."""
+    begin_immediate()
+    stmt = for_update(db.select(TrainingSession).where(TrainingSession.id == session_id))
+    return db.session.execute(stmt.execution_options(populate_existing=True)).scalar()
 
 
 def _ensure_editable(session: TrainingSession) -> None:

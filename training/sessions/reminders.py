@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from rq import Retry
 from sqlalchemy.orm import Session
 
 from training.db import utcnow
@@ -64,6 +65,7 @@ def schedule_reminders(session: TrainingSession) -> list[str]:
             at=due,
             job_id=ident,
             job_timeout=120,
+            retry=Retry(max=3, interval=[10, 60, 300]),
             failure_ttl=7 * 24 * 3600,
         )
         ids.append(ident)

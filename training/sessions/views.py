@@ -142,6 +142,7 @@ def edit(sid: int):
         abort(409)
     if request.method == "GET":
         return _render_form(program, session)
+    session = operations.locked_session(sid)
     try:
         operations.update_session(session, _form_input())
     except SessionError as exc:
@@ -157,6 +158,7 @@ def edit(sid: int):
 def cancel(sid: int):
     session = _session_or_404(sid)
     require("sessions.manage", session.program_id)
+    session = operations.locked_session(sid)
     try:
         operations.cancel_session(session, request.form.get("reason"))
     except SessionError as exc:
