@@ -90,12 +90,13 @@ def list_slots(pid: int):
     expert = request.args.get("expert_id", type=int)
     tz = _tz(program)
     now = utcnow()
+    if wanted == "open":
+        found = q.open_slots(pid, for_user_id=current_user.id, now=now, expert_id=expert)
+        return jsonify(slots=[q.slot_dict(s, tz, "open", current_user.id, now) for s in found])
     out = [
-        q.slot_dict(slot, tz, state, current_user.id)
+        q.slot_dict(slot, tz, state, current_user.id, now)
         for slot, state in q.slot_states(pid, current_user.id, now)
-        if (wanted is None or state == wanted)
-        and (expert is None or slot.expert_id == expert)
-        and (wanted != "open" or slot.starts_at > now)
+        if (wanted is None or state == wanted) and (expert is None or slot.expert_id == expert)
     ]
     return jsonify(slots=out)
 

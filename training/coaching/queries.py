@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
+from sqlalchemy.orm import joinedload
+
 from training.accounts.models import Company, User
 from training.coaching import rules as r
 from training.coaching.models import Booking, CoachingSlot
@@ -43,6 +45,7 @@ def open_slots(
             CoachingSlot.id.not_in(_active_slot_ids()),
         )
         .order_by(CoachingSlot.starts_at, CoachingSlot.id)
+        .options(joinedload(CoachingSlot.expert))
     )
     if expert_id is not None:
         stmt = stmt.where(CoachingSlot.expert_id == expert_id)
@@ -57,6 +60,7 @@ def slot_states(program_id: int, viewer_id: int, now: datetime | None = None):
         db.select(CoachingSlot)
         .where(CoachingSlot.program_id == program_id)
         .order_by(CoachingSlot.starts_at, CoachingSlot.id)
+        .options(joinedload(CoachingSlot.expert))
     )
     for slot in slots:
         if slot.status == "withdrawn":
@@ -70,7 +74,10 @@ def slot_states(program_id: int, viewer_id: int, now: datetime | None = None):
         yield slot, state
 
 
-def slot_dict(slot: CoachingSlot, tz: str, state: str = "open", viewer_id: int = 0) -> dict:
+def slot_dict(
+    slot: CoachingSlot, tz: str, state: str = "open", viewer_id: int = 0, now=None
+) -> dict:
+    now = now or utcnow()
     return {
         "id": slot.id,
         "starts_at": isoformat(slot.starts_at, tz),
@@ -79,7 +86,7 @@ def slot_dict(slot: CoachingSlot, tz: str, state: str = "open", viewer_id: int =
         "expert_name": slot.expert.name,
         "status": state,
         "held_for_you": bool(
-            slot.hold_user_id == viewer_id and slot.hold_until and slot.hold_until > utcnow()
+            slot.hold_user_id == viewer_id and slot.hold_until and slot.hold_until > now
         ),
     }
 

@@ -1,0 +1,111 @@
+"""The coaching pages as each role sees them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tests.coaching.helpers import hour_from_now, local_iso
+
+
+def page(app, login, user, pid, **params):
+    c = login(app.test_client(), user)
+    r = c.get(f"/programs/{pid}/coaching", query_string=params)
+    assert r.status_code == 200
+    return c, r.get_data(as_text=True)
+
+
+def test_participant_sees_usage_and_slots_by_day_in_own_zone(app, login, world, publish, db):
+    world.alice.timezone = "Europe/Paris"
+    db.session.commit()
+    # 20:00-22:00 in Toronto is 02:00-04:00 the next day in Paris.
+    start = hour_from_now(96).astimezone(ZoneInfo("America/Toronto")).replace(hour=20)
+    r = app.test_client().post(
+        f"/api/v1/programs/{world.program.id}/availability",
+        json={"starts_at": local_iso(start), "ends_at": local_iso(start + timedelta(hours=2))},
+        headers=world.headers[world.expert.id],
+    )
+    slots = r.get_json()["slots"]
+    pid, alice_id = world.program.id, world.alice.id
+    c, html = page(app, login, world.alice, pid)
+    assert "0 of 5 coaching sessions used" in html
+    paris_day = datetime.fromisoformat(slots[0]["starts_at"]).astimezone(ZoneInfo("Europe/Paris"))
+    assert paris_day.strftime("%A %Y-%m-%d") in html
+    assert "02:00–03:00" in html and "03:00–04:00" in html
+
+    r = c.post(
+        f"/programs/{pid}/coaching/slots/{slots[0]['id']}/book", data={"note": "Hiring plan"}
+    )
+    assert r.status_code == 302
+    html = c.get(f"/programs/{pid}/coaching").get_data(as_text=True)
+    assert "1 of 5 coaching sessions used" in html and "Hiring plan" in html
+
+    from training.coaching.models import Booking
+
+    booking = db.session.scalar(db.select(Booking).where(Booking.participant_id == alice_id))
+    r = c.post(
+        f"/programs/{pid}/coaching/bookings/{booking.id}/reschedule",
+        data={"slot_id": slots[1]["id"]},
+        follow_redirects=True,
+    )
+    assert "Moved." in r.get_data(as_text=True)
+    r = c.post(f"/programs/{pid}/coaching/bookings/{booking.id}/cancel", follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert "Cancelled." in html and "0 of 5 coaching sessions used" in html
+
+
+def test_booking_error_is_shown_on_the_page(app, login, world, publish, book):
+    slot = publish()[0]
+    book(slot["id"], world.bob)
+    pid = world.program.id
+    c = login(app.test_client(), world.alice)
+    r = c.post(f"/programs/{pid}/coaching/slots/{slot['id']}/book", follow_redirects=True)
+    assert "no longer available" in r.get_data(as_text=True)
+
+
+def test_expert_page_publishes_and_lists_bookings(app, login, world, book):
+    pid = world.program.id
+    c = login(app.test_client(), world.expert)
+    start = hour_from_now(120)
+    r = c.post(
+        f"/programs/{pid}/coaching/availability",
+        data={
+            "starts_at": local_iso(start),
+            "ends_at": local_iso(start + timedelta(hours=2)),
+            "slot_minutes": "50",
+            "buffer_minutes": "10",
+        },
+        follow_redirects=True,
+    )
+    html = r.get_data(as_text=True)
+    assert "Availability published." in html and html.count("Withdraw") == 2
+    listing = (
+        app.test_client()
+        .get(f"/api/v1/programs/{pid}/slots?status=open", headers=world.headers[world.alice.id])
+        .get_json()["slots"]
+    )
+    book(listing[0]["id"], world.alice, note="Cash flow")
+    html = c.get(f"/programs/{pid}/coaching").get_data(as_text=True)
+    assert "Alice" in html and "Cash flow" in html and "Save note" in html
+    # Overlapping availability is refused with a message.
+    r = c.post(
+        f"/programs/{pid}/coaching/availability",
+        data={"starts_at": local_iso(start), "ends_at": local_iso(start + timedelta(hours=1))},
+        follow_redirects=True,
+    )
+    assert "overlaps" in r.get_data(as_text=True)
+
+
+def test_facilitator_page_table_and_company_chart(app, login, world, publish, book):
+    slot = publish()[0]
+    book(slot["id"], world.alice, note="Confidential plan")
+    _, html = page(app, login, world.facilitator, world.program.id)
+    assert "Coaching per participant" in html and "Coaching use per company" in html
+    assert f'data-participant="{world.alice.id}"' in html
+    assert "Acme" in html and "Bolt" in html and "1 / 5" in html
+    assert "Confidential plan" not in html
+
+
+def test_outsider_gets_404(app, login, world):
+    c = login(app.test_client(), world.outsider)
+    assert c.get(f"/programs/{world.program.id}/coaching").status_code == 404
