@@ -211,3 +211,63 @@ def test_new_member_is_added_to_upcoming_events(
     patch = calls(google_http)[-1]
     assert patch.method == "PATCH"
     assert "cy@third.example.org" in [a["email"] for a in patch.body["attendees"]]
+
+
+def test_meet_link_still_pending_is_fetched_by_a_later_sync(
+    app, db, program, connected, google_http, run_jobs, sleeps
+):
+    from workers.queues import get_queue
+
+    app.config["GOOGLE_CONFERENCE_POLLS"] = 1
+    conn = connected(program)
+    session = schedule(db, program)
+    session_id = session.id
+    event_id = event_id_for(conn.id_salt, f"session:{session_id}")
+    pending = gevent(event_id, meet=None)
+    pending["conferenceData"] = {"createRequest": {"status": {"statusCode": "pending"}}}
+    google_http.add(ok(pending), ok(pending))
+    run_jobs()
+
+    assert [c.method for c in calls(google_http)] == ["POST", "GET"] and sleeps == [1.0]
+    link = db.session.scalar(db.select(GoogleEventLink))
+    assert link.conference_status == "pending" and link.meet_url is None
+    scheduled = get_queue("default").scheduled_job_registry.get_job_ids()
+    funcs = [get_queue("default").fetch_job(j).func_name for j in scheduled]
+    assert "workers.google.sync_session" in funcs
+
+    # a minute later: the patch (still asking for the meeting) comes back with the link
+    google_http.add(ok(gevent(event_id, etag='"2"')))
+    run_jobs(until=utcnow() + timedelta(minutes=2))
+    patch = calls(google_http)[2]
+    assert patch.method == "PATCH" and patch.query["conferenceDataVersion"] == "1"
+    assert patch.body["conferenceData"]["createRequest"]["requestId"] == f"{event_id}-meet"
+    db.session.rollback()
+    assert db.session.get(type(session), session_id).join_url == MEET
+
+
+def test_lost_link_is_recovered_without_a_duplicate(
+    app, db, program, connected, google_http, run_jobs
+):
+    """The first sync created the event but its result was never stored (crash)."""
+    from workers.google import sync_session
+
+    conn = connected(program)
+    session = schedule(db, program)
+    session_id = session.id
+    event_id = event_id_for(conn.id_salt, f"session:{session_id}")
+    db.session.rollback()
+    get_queue_jobs = google_job_names(app)
+    assert "workers.google.sync_session" in get_queue_jobs
+    google_http.add(
+        error(409, "duplicate"), ok(gevent(event_id, '"7"')), ok(gevent(event_id, '"8"'))
+    )
+
+    assert sync_session(session_id) == "synced"
+
+    assert [(c.method, c.path) for c in calls(google_http)] == [
+        ("POST", EVENTS),
+        ("GET", f"{EVENTS}/{event_id}"),
+        ("PATCH", f"{EVENTS}/{event_id}"),
+    ]
+    link = db.session.scalar(db.select(GoogleEventLink))
+    assert (link.event_id, link.etag) == (event_id, '"8"')
