@@ -129,3 +129,29 @@ def test_bookings_show_in_both_feeds(world, publish, book, app):
         events = feed_events_for(user.id)
         assert len(events) == 1 and events[0].status == "CONFIRMED"
     assert feed_events_for(world.bob.id) == []
+
+
+def test_bookings_in_subscribed_feeds_with_fresh_etag(client, world, publish, book):
+    from urllib.parse import urlsplit
+
+    slot = publish()[0]
+    bid = book(slot["id"], world.alice).get_json()["id"]
+    uid = f"UID:coaching-{bid}@copa.test"
+
+    def feed(user, etag=None):
+        urls = client.get("/api/v1/me/calendar", headers=world.headers[user.id]).get_json()
+        path = urlsplit(urls["feed_url"]).path
+        headers = {"If-None-Match": etag} if etag else {}
+        return client.get(path, headers=headers)
+
+    for user in (world.alice, world.expert):
+        r = feed(user)
+        assert r.status_code == 200 and uid in r.get_data(as_text=True)
+    assert uid not in feed(world.bob).get_data(as_text=True)
+    etag = feed(world.alice).headers["ETag"]
+    assert feed(world.alice, etag).status_code == 304
+    client.delete(f"/api/v1/bookings/{bid}", headers=world.headers[world.alice.id])
+    r = feed(world.alice, etag)
+    assert r.status_code == 200
+    body = r.get_data(as_text=True)
+    assert uid in body and "STATUS:CANCELLED" in body
