@@ -203,3 +203,22 @@ def test_withdraw_open_slot_and_others_cannot(client, world, publish):
         headers=world.headers[world.alice.id],
     )
     assert r.get_json()["slots"] == []
+
+
+def test_settings_late_cancellations_need_not_count(client, world, publish, book):
+    url = f"/api/v1/programs/{world.program.id}/coaching/settings"
+    body = {
+        "cutoff_hours": 48,
+        "min_notice_hours": 2,
+        "pacing_days": 0,
+        "late_cancel_counts": False,
+    }
+    assert client.put(url, json=body, headers=world.headers[world.alice.id]).status_code == 403
+    r = client.put(url, json=body, headers=world.headers[world.facilitator.id])
+    assert r.status_code == 200 and r.get_json()["cutoff_hours"] == 48
+    slot = publish(hours=30)[0]  # inside the new 48 h cutoff, outside the 2 h notice
+    bid = book(slot["id"], world.alice).get_json()["id"]
+    r = client.delete(f"/api/v1/bookings/{bid}", headers=world.headers[world.alice.id])
+    assert r.get_json()["error"]["code"] == "cancel_cutoff"
+    client.delete(f"/api/v1/bookings/{bid}?override=1", headers=world.headers[world.facilitator.id])
+    assert me(client, world, world.alice)["used"] == 0

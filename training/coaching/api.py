@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 
 from flask import jsonify, request
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import Field
 from werkzeug.exceptions import Forbidden
@@ -16,10 +15,8 @@ from training.api.schemas import Strict
 from training.coaching import availability as av
 from training.coaching import notes as notes_ops
 from training.coaching import operations as ops
-from training.coaching import planning
 from training.coaching import queries as q
 from training.coaching.models import Booking, CoachingSlot
-from training.coaching.proposer import WeeklyBlock
 from training.coaching.rules import RuleViolation
 from training.coaching.slotgen import AvailabilityError
 from training.db import utcnow
@@ -240,119 +237,3 @@ def coaching_me(pid: int):
         remaining=info["remaining"],
         bookings=[q.booking_dict(b, tz, current_user.id) for b in info["bookings"]],
     )
-
-
-class BlockIn(Strict):
-    weekday: int = Field(ge=0, le=6)
-    start: time
-    end: time
-
-
-class BlocksIn(Strict):
-    unavailable: list[BlockIn]
-
-
-@api.put("/programs/<int:pid>/coaching/unavailability")
-@login_required
-def set_unavailability(pid: int):
-    require("coaching.book_self", pid)
-    blocks = [WeeklyBlock(b.weekday, b.start, b.end) for b in parse_json(BlocksIn).unavailable]
-    if any(b.end <= b.start for b in blocks):
-        raise ApiError(422, "invalid_value", _("A time range must end after it starts."))
-    planning.set_weekly_blocks(pid, current_user.id, blocks)
-    db.session.commit()
-    return get_unavailability(pid)
-
-
-@api.get("/programs/<int:pid>/coaching/unavailability")
-@login_required
-def get_unavailability(pid: int):
-    require("coaching.book_self", pid)
-    blocks = planning.weekly_blocks(pid, current_user.id)
-    return jsonify(
-        unavailable=[
-            {
-                "weekday": b.weekday,
-                "start": b.start.isoformat("minutes"),
-                "end": b.end.isoformat("minutes"),
-            }
-            for b in blocks
-        ]
-    )
-
-
-@api.post("/programs/<int:pid>/coaching/proposal")
-@login_required
-def proposal(pid: int):
-    program = require("coaching.book_self", pid)
-    plan = planning.propose_for(program, current_user)
-    slots = _slots([s.id for s in plan])
-    return jsonify(slots=[q.slot_dict(s, _tz(program), "open", current_user.id) for s in slots])
-
-
-@api.get("/programs/<int:pid>/coaching/overview")
-@login_required
-def overview(pid: int):
-    program = require("coaching.overview", pid)
-    rows = q.overview_rows(program)
-    tz = _tz(program)
-    from training.timeutil import isoformat
-
-    for row in rows:
-        row["next_session"] = isoformat(row["next_session"], tz)
-        row["last_session"] = isoformat(row["last_session"], tz)
-    return jsonify(participants=rows, companies=q.company_usage(rows, program.coaching_quota))
-
-
-@api.post("/programs/<int:pid>/coaching/batch-proposal")
-@login_required
-def batch_proposal(pid: int):
-    program = require("coaching.overview", pid)
-    plans = planning.propose_for_behind(program)
-    tz = _tz(program)
-    return jsonify(
-        plan=[
-            {
-                "participant_id": pid_,
-                "slots": [
-                    q.slot_dict(s, tz, "open", current_user.id)
-                    for s in _slots([o.id for o in plan])
-                ],
-            }
-            for pid_, plan in plans.items()
-        ]
-    )
-
-
-class AcceptIn(Strict):
-    slot_ids: list[int] = Field(min_length=1, max_length=20)
-    participant_id: int | None = None
-
-
-@api.post("/programs/<int:pid>/coaching/proposal/accept")
-@login_required
-def accept_proposal(pid: int):
-    """Book all or some proposed slots; each booking stands on its own (one failure does not
-    undo the others). 200 {booked: [...], failed: [{slot_id, code, message}]}."""
-    program = program_member_or_404(pid)
-    body = parse_json(AcceptIn)
-    participant_id = body.participant_id or current_user.id
-    if participant_id != current_user.id:
-        require("coaching.book_for_others", pid)
-    else:
-        require("coaching.book_self", pid)
-    user_id, tz = current_user.id, _tz(program)
-    booked, failed = [], []
-    for slot_id in body.slot_ids:
-        slot = db.session.get(CoachingSlot, slot_id)
-        if slot is None or slot.program_id != pid:
-            failed.append({"slot_id": slot_id, "code": "not_found", "message": _("Not found.")})
-            continue
-        try:
-            booking, _created = ops.book_slot(slot_id, participant_id, actor_id=user_id)
-            db.session.commit()
-            booked.append(q.booking_dict(booking, tz, user_id))
-        except RuleViolation as exc:
-            db.session.rollback()
-            failed.append({"slot_id": slot_id, "code": exc.code, "message": exc.message})
-    return jsonify(booked=booked, failed=failed)
