@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -109,3 +110,31 @@ def test_facilitator_page_table_and_company_chart(app, login, world, publish, bo
 def test_outsider_gets_404(app, login, world):
     c = login(app.test_client(), world.outsider)
     assert c.get(f"/programs/{world.program.id}/coaching").status_code == 404
+
+
+def test_participant_accepts_proposal_and_sets_weekly_block(app, login, world, publish):
+    pid = world.program.id
+    for week in range(3):
+        publish(hours=72 + week * 24 * 7)
+    c = login(app.test_client(), world.alice)
+    r = c.post(
+        f"/programs/{pid}/coaching/unavailability",
+        data={"weekday": "2", "start": "08:00", "end": "09:30"},
+        follow_redirects=True,
+    )
+    html = r.get_data(as_text=True)
+    assert "Wednesday 08:00–09:30" in html
+    html = c.get(f"/programs/{pid}/coaching?propose=1").get_data(as_text=True)
+    proposed = re.findall(r'type="checkbox" name="slot_id" value="(\d+)"', html)
+    assert len(proposed) == 3
+    r = c.post(
+        f"/programs/{pid}/coaching/proposal/accept",
+        data={"slot_id": proposed[:2]},
+        follow_redirects=True,
+    )
+    html = r.get_data(as_text=True)
+    assert "2 sessions booked." in html and "2 of 5 coaching sessions used" in html
+    r = c.post(
+        f"/programs/{pid}/coaching/unavailability", data={"remove": "0"}, follow_redirects=True
+    )
+    assert f"{day_name} 08:00" not in r.get_data(as_text=True)

@@ -54,6 +54,7 @@ def index(pid: int):
         ]
         if request.args.get("propose"):
             ctx["proposal"] = planning.propose_for(program, current_user)
+        ctx["blocks"] = planning.weekly_blocks(pid, current_user.id)
     if can("coaching.coach", pid):
         ctx["expert_bookings"] = q.expert_bookings(pid, current_user.id)
         ctx["my_slots"] = [
@@ -199,3 +200,59 @@ def note(pid: int, bid: int):
         lambda: notes_ops.add_note(booking, kind, body, author_id=current_user.id),
         _("Note saved."),
     )
+
+
+@bp.post("/programs/<int:pid>/coaching/proposal/accept")
+@login_required
+def accept_proposal(pid: int):
+    """Book the proposed slots the participant ticked; each stands on its own."""
+    require("coaching.book_self", pid)
+    user_id = current_user.id
+    booked = failed = 0
+    for slot_id in request.form.getlist("slot_id", type=int):
+        slot = db.session.get(CoachingSlot, slot_id)
+        if slot is None or slot.program_id != pid:
+            continue
+        try:
+            ops.book_slot(slot_id, user_id, actor_id=user_id)
+            db.session.commit()
+            booked += 1
+        except RuleViolation:
+            db.session.rollback()
+            failed += 1
+    flash(_("%(n)s sessions booked.", n=booked), "info")
+    if failed:
+        flash(_("%(n)s proposed slots could not be booked any more.", n=failed), "error")
+    return _back(pid)
+
+
+@bp.post("/programs/<int:pid>/coaching/unavailability")
+@login_required
+def unavailability(pid: int):
+    """Add (weekday, start, end) or remove (remove=index) a weekly time the user can't make."""
+    from datetime import time
+
+    from training.coaching.proposer import WeeklyBlock
+
+    require("coaching.book_self", pid)
+    blocks = planning.weekly_blocks(pid, current_user.id)
+    remove = request.form.get("remove", type=int)
+    if remove is not None and 0 <= remove < len(blocks):
+        del blocks[remove]
+    else:
+        try:
+            block = WeeklyBlock(
+                int(request.form["weekday"]),
+                time.fromisoformat(request.form["start"]),
+                time.fromisoformat(request.form["end"]),
+            )
+        except (KeyError, ValueError):
+            flash(_("Check the day and times."), "error")
+            return _back(pid)
+        if not 0 <= block.weekday <= 6 or block.end <= block.start:
+            flash(_("Check the day and times."), "error")
+            return _back(pid)
+        blocks.append(block)
+    planning.set_weekly_blocks(pid, current_user.id, blocks)
+    db.session.commit()
+    return _back(pid)
