@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from googleapiclient.errors import HttpError
 from rq import Retry, get_current_job
 
 from training.db import utcnow
 from training.extensions import db
+from training.google.client import GOOGLE_FAILURES
+from training.google.credentials import CredentialsError
 from workers.context import app_context
 from workers.queues import job_id
 
@@ -57,7 +58,7 @@ def sync_session(session_id: int) -> str:
     program_id = session.program_id
     try:
         outcome = events.sync_session(session)
-    except HttpError as exc:
+    except (*GOOGLE_FAILURES, CredentialsError) as exc:
         _failed(program_id, exc)
         raise
     db.session.commit()
@@ -75,7 +76,7 @@ def sync_booking(booking_id: int) -> str:
     program_id = booking.program_id
     try:
         outcome = events.sync_booking(booking)
-    except HttpError as exc:
+    except (*GOOGLE_FAILURES, CredentialsError) as exc:
         _failed(program_id, exc)
         raise
     db.session.commit()
@@ -114,8 +115,8 @@ def import_recording(session_id: int) -> str:
     if row.status in ("imported", "not_found"):
         return row.status
     program_id = session.program_id
-    client = client_for(conn)
     try:
+        client = client_for(conn)
         found = importing.find_recording(
             conn,
             client,
@@ -142,7 +143,7 @@ def import_recording(session_id: int) -> str:
         row.recording_id = importing.hand_to_pipeline(session, path, found)
         row.status, row.last_error, row.next_attempt_at = "imported", None, None
         db.session.commit()
-    except (HttpError, DownloadError, OSError) as exc:
+    except (*GOOGLE_FAILURES, CredentialsError, DownloadError, OSError) as exc:
         _failed(program_id, exc)
         _import_error(session_id, exc)
         raise

@@ -271,3 +271,60 @@ def test_lost_link_is_recovered_without_a_duplicate(
     ]
     link = db.session.scalar(db.select(GoogleEventLink))
     assert (link.event_id, link.etag) == (event_id, '"8"')
+
+
+def test_refused_delegation_is_explained_on_the_admin_page(
+    app,
+    db,
+    program,
+    connected,
+    run_jobs,
+    monkeypatch,
+    service_account_info,
+    client,
+    login,
+    make_user,
+    no_real_http,
+):
+    """Real token exchange (signed JWT for the organizer) answered with unauthorized_client."""
+    import json
+
+    from googleapiclient.http import HttpMockSequence
+
+    from training.google import operations
+    from training.google.client import GoogleClient
+
+    token_http = HttpMockSequence(
+        [
+            (
+                {"status": "401"},
+                json.dumps(
+                    {
+                        "error": "unauthorized_client",
+                        "error_description": "Client is unauthorized to retrieve access "
+                        "tokens using this method.",
+                    }
+                ),
+            )
+        ]
+    )
+    monkeypatch.setattr(
+        operations,
+        "client_for",
+        lambda conn: GoogleClient.from_info(
+            service_account_info, conn.organizer_email, http=token_http, num_retries=0
+        ),
+    )
+    conn = connected(program)
+    schedule(db, program)
+    run_jobs()
+
+    (token_call,) = token_http.request_sequence
+    assert token_call[0] == "https://oauth2.googleapis.com/token"
+    conn = db.session.get(GoogleConnection, conn.id)
+    assert (conn.status, conn.last_error_reason) == ("error", "unauthorized_client")
+
+    login(client, make_user(is_admin=True))
+    html = client.get(f"/programs/{program.id}/google").get_data(as_text=True)
+    assert "unauthorized_client" in html and "Domain-wide delegation is not granted" in html
+    assert "PRIVATE KEY" not in html and "PRIVATE KEY" not in (conn.last_error or "")

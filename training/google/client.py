@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httplib2
+from google.auth.exceptions import GoogleAuthError, RefreshError
 from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
@@ -118,11 +119,35 @@ def error_reason(exc: HttpError) -> str:
     return str(error_status(exc))
 
 
+def reason_of(exc: Exception) -> str:
+    """Google's machine reason for any failure of the Google layer."""
+    if isinstance(exc, HttpError):
+        return error_reason(exc)
+    if isinstance(exc, RefreshError):  # token endpoint: invalid_grant, unauthorized_client…
+        details = exc.args[1] if len(exc.args) > 1 else None
+        if isinstance(details, dict) and details.get("error"):
+            return str(details["error"])[:100]
+        return "auth_error"
+    return type(exc).__name__[:100]
+
+
 def describe_error(exc: Exception) -> str:
     """A short, secret-free sentence for logs and the admin page."""
     if isinstance(exc, HttpError):
         message = exc.reason or ""
         text = f"HTTP {error_status(exc)} {error_reason(exc)}: {message}".strip().rstrip(":")
+    elif isinstance(exc, RefreshError):
+        text = f"Google refused the credentials: {exc.args[0] if exc.args else ''}"
     else:
         text = f"{type(exc).__name__}: {exc}"
     return redact_text(text)[:500]
+
+
+#: Failures of the Google layer that jobs record on the connection before re-raising.
+GOOGLE_FAILURES = (
+    HttpError,
+    GoogleAuthError,
+    httplib2.HttpLib2Error,
+    TimeoutError,
+    ConnectionError,
+)

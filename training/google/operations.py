@@ -13,7 +13,7 @@ from training.extensions import db
 from training.programs.models import Program
 
 from .calendar_sync import CalendarSync, EventLink, EventSpec
-from .client import DEFAULT_NUM_RETRIES, GoogleClient, describe_error, error_reason
+from .client import DEFAULT_NUM_RETRIES, GoogleClient, describe_error, reason_of
 from .credentials import CredentialsError, build_credentials, parse_credentials_json, summarize
 from .models import GoogleConnection, GoogleEventLink
 from .secrets import decrypt_json, encrypt_json
@@ -98,7 +98,13 @@ def client_for(conn: GoogleConnection) -> GoogleClient:
     factory = current_app.config.get("GOOGLE_HTTP_FACTORY")
     if factory is not None:
         return GoogleClient(http=factory(conn), num_retries=retries)
-    info = decrypt_json(conn.credentials_encrypted, current_app.config["SECRET_KEY"])
+    try:
+        info = decrypt_json(conn.credentials_encrypted, current_app.config["SECRET_KEY"])
+    except ValueError as exc:  # SECRET_KEY changed since the credentials were saved
+        raise CredentialsError(
+            "The stored Google credentials cannot be read (was SECRET_KEY changed?): "
+            "paste them again."
+        ) from exc
     return GoogleClient.from_info(info, conn.organizer_email, num_retries=retries)
 
 
@@ -125,11 +131,9 @@ def record_error(program_id: int, exc: Exception) -> None:
     )
     if conn is None:
         return
-    from googleapiclient.errors import HttpError
-
     conn.status = "error"
     conn.last_error = describe_error(exc)
-    conn.last_error_reason = error_reason(exc) if isinstance(exc, HttpError) else type(exc).__name__
+    conn.last_error_reason = reason_of(exc)
     conn.last_error_at = utcnow()
     db.session.flush()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from training.extensions import db
@@ -15,6 +16,29 @@ from .forms import ConnectionForm
 from .models import GoogleConnection, GoogleEventLink, GoogleRecordingImport
 
 bp = Blueprint("google", __name__)
+
+_DELEGATION = _l(
+    "Domain-wide delegation is not granted to this service account for the calendar, Meet and "
+    "Drive scopes (Admin console → Security → API controls)."
+)
+_ENABLE_APIS = _l(
+    "Enable the Calendar, Meet and Drive APIs in the Google Cloud project of these credentials."
+)
+#: What to do about the usual failures, shown next to Google's reason.
+HINTS = {
+    "unauthorized_client": _DELEGATION,
+    "invalid_grant": _l(
+        "The credentials were revoked or expired, or the organizer is not a user of the "
+        "Workspace domain: paste new credentials."
+    ),
+    "accessNotConfigured": _ENABLE_APIS,
+    "SERVICE_DISABLED": _ENABLE_APIS,
+    "forbiddenForServiceAccounts": _DELEGATION,
+    "quotaExceeded": _l("Google's quota is used up for now; syncing resumes by itself."),
+    "rateLimitExceeded": _l("Too many requests; syncing resumes by itself."),
+    "notFound": _l("The calendar does not exist or the organizer cannot see it."),
+    "CredentialsError": _l("Paste the credentials again."),
+}
 
 
 def _page(program, form, status=200):
@@ -45,6 +69,7 @@ def _page(program, form, status=200):
         imports=imports,
         form=form,
         admin=is_admin(),
+        hints=HINTS,
     ), status
 
 
