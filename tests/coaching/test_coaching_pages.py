@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.coaching.helpers import hour_from_now, local_iso
+from tests.coaching.helpers import TZ, hour_from_now, local_iso
 
 
 def page(app, login, user, pid, **params):
@@ -115,15 +115,21 @@ def test_outsider_gets_404(app, login, world):
 def test_participant_accepts_proposal_and_sets_weekly_block(app, login, world, publish):
     pid = world.program.id
     for week in range(3):
-        publish(hours=72 + week * 24 * 7)
+        slot = publish(hours=72 + week * 24 * 7)[0]
+    # A weekly block on another day than the slots' does not remove any of them.
+    local_start = datetime.fromisoformat(slot["starts_at"]).astimezone(ZoneInfo(TZ))
+    other_day = (local_start.weekday() + 1) % 7
+    day_name = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][
+        other_day
+    ]
     c = login(app.test_client(), world.alice)
     r = c.post(
         f"/programs/{pid}/coaching/unavailability",
-        data={"weekday": "2", "start": "08:00", "end": "09:30"},
+        data={"weekday": str(other_day), "start": "08:00", "end": "09:30"},
         follow_redirects=True,
     )
     html = r.get_data(as_text=True)
-    assert "Wednesday 08:00–09:30" in html
+    assert f"{day_name} 08:00–09:30" in html
     html = c.get(f"/programs/{pid}/coaching?propose=1").get_data(as_text=True)
     proposed = re.findall(r'type="checkbox" name="slot_id" value="(\d+)"', html)
     assert len(proposed) == 3
