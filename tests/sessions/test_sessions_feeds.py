@@ -174,3 +174,12 @@ def test_etag_changes_with_the_feed_language(client, cast, auth_headers, create_
     cast.alice.locale = "fr_CA"
     db.session.commit()
     assert client.get(path).headers["ETag"] != english
+
+
+def test_weak_validator_from_a_proxy_still_gets_304(client, cast, auth_headers, create_session):
+    create_session()
+    path = _path(_links(client, cast.alice, auth_headers)["feed_url"])
+    etag = client.get(path).headers["ETag"]
+    assert client.get(path, headers={"If-None-Match": f"W/{etag}"}).status_code == 304
+    assert client.get(path, headers={"If-None-Match": '"other", ' + etag}).status_code == 304
+    assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200

@@ -27,7 +27,7 @@ def serve_feed(feed: Feed, locale: str) -> Response:
     """text/calendar with a content ETag; 304 when If-None-Match already has it."""
     with force_locale(locale):
         etag = feed.etag()
-        if request.if_none_match.contains(etag):
+        if request.if_none_match.contains_weak(etag):
             response = Response(status=304)
         else:
             response = Response(feed.render(), mimetype="text/calendar")
