@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
@@ -58,18 +59,20 @@ def parse_credentials_json(text: str | bytes | dict) -> dict[str, Any]:
         try:
             info = json.loads(text)
         except (TypeError, ValueError) as exc:
-            raise CredentialsError("The credentials are not valid JSON.") from exc
+            raise CredentialsError(_("The credentials are not valid JSON.")) from exc
     if not isinstance(info, dict):
-        raise CredentialsError("The credentials must be a JSON object.")
+        raise CredentialsError(_("The credentials must be a JSON object."))
     kind = info.get("type")
     if kind not in KINDS:
         raise CredentialsError(
-            "Unsupported credentials type; expected a service-account key or OAuth user "
-            "credentials (type service_account or authorized_user)."
+            _(
+                "Unsupported credentials type; expected a service-account key or OAuth user "
+                "credentials (type service_account or authorized_user)."
+            )
         )
     missing = [key for key in _REQUIRED[kind] if not info.get(key)]
     if missing:
-        raise CredentialsError(f"The credentials lack: {', '.join(missing)}.")
+        raise CredentialsError(_("The credentials lack: %(fields)s.", fields=", ".join(missing)))
     return info
 
 
@@ -87,12 +90,14 @@ def build_credentials(info: dict[str, Any], subject: str | None = None, scopes=S
     if info["type"] == SERVICE_ACCOUNT:
         if not subject:
             raise CredentialsError(
-                "A service account needs the organizer's address to act as "
-                "(domain-wide delegation)."
+                _(
+                    "A service account needs the organizer's address to act as "
+                    "(domain-wide delegation)."
+                )
             )
         try:
             creds = service_account.Credentials.from_service_account_info(info, scopes=scopes)
         except ValueError as exc:  # malformed key: say so without echoing it
-            raise CredentialsError("The service-account private key cannot be read.") from exc
+            raise CredentialsError(_("The service-account private key cannot be read.")) from exc
         return creds.with_subject(subject)
     return user_credentials.Credentials.from_authorized_user_info(info, scopes=list(scopes))

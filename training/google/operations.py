@@ -7,6 +7,7 @@ call them and commit; on a Google error the job records it with :func:`record_er
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from training.db import utcnow
 from training.extensions import db
@@ -56,7 +57,7 @@ def connect(
         info = parse_credentials_json(credentials_json)
         build_credentials(info, organizer_email)  # validates the key and subject, offline
     elif conn is None:
-        raise CredentialsError("Paste the service-account key or OAuth user credentials.")
+        raise CredentialsError(_("Paste the service-account key or OAuth user credentials."))
     else:
         info = None
     if conn is None:
@@ -102,8 +103,10 @@ def client_for(conn: GoogleConnection) -> GoogleClient:
         info = decrypt_json(conn.credentials_encrypted, current_app.config["SECRET_KEY"])
     except ValueError as exc:  # SECRET_KEY changed since the credentials were saved
         raise CredentialsError(
-            "The stored Google credentials cannot be read (was SECRET_KEY changed?): "
-            "paste them again."
+            _(
+                "The stored Google credentials cannot be read (was SECRET_KEY changed?): "
+                "paste them again."
+            )
         ) from exc
     return GoogleClient.from_info(info, conn.organizer_email, num_retries=retries)
 
