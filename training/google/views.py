@@ -55,6 +55,13 @@ def _page(program, form, status=200):
         .order_by(GoogleEventLink.synced_at.desc())
         .limit(20)
     ).all()
+    session_titles = dict(
+        db.session.execute(
+            db.select(TrainingSession.id, TrainingSession.title).where(
+                TrainingSession.id.in_([x.object_id for x in links if x.object_kind == "session"])
+            )
+        ).all()
+    )
     imports = db.session.execute(
         db.select(GoogleRecordingImport, TrainingSession.title)
         .join(TrainingSession, TrainingSession.id == GoogleRecordingImport.session_id)
@@ -66,6 +73,7 @@ def _page(program, form, status=200):
         program=program,
         conn=conn,
         links=links,
+        session_titles=session_titles,
         imports=imports,
         form=form,
         admin=is_admin(),
