@@ -211,3 +211,14 @@ def test_external_join_url_means_no_meet_request(google):
     body = calls(http)[0].body
     assert "conferenceData" not in body and body["location"] == "https://zoom.us/j/1"
     assert link.meet_url is None and link.conference_status is None
+
+
+def test_switching_to_another_join_link_removes_the_meet(google):
+    client, http = google([ok(event(etag='"e2"', status=None, meet=None))])
+    spec = EventSpec(**{**SPEC.__dict__, "with_meet": False, "location": "https://zoom.us/j/9"})
+    link = sync(client).upsert(spec, EventLink(ID0, '"e1"', 0, MEET))
+
+    (call,) = calls(http)
+    assert call.method == "PATCH" and call.query["conferenceDataVersion"] == "1"
+    assert call.body["conferenceData"] is None and call.body["location"] == "https://zoom.us/j/9"
+    assert link.meet_url is None

@@ -206,6 +206,9 @@ class CalendarSync:
             if spec.with_meet and not has_meet:
                 body["conferenceData"] = self._create_request(link.event_id)
                 kwargs["conferenceDataVersion"] = 1
+            elif not spec.with_meet and has_meet:  # another join link now: drop the Meet
+                body["conferenceData"] = None
+                kwargs["conferenceDataVersion"] = 1
             request = self.events.patch(
                 calendarId=self.calendar_id,
                 eventId=link.event_id,
