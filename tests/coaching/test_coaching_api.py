@@ -222,3 +222,78 @@ def test_settings_late_cancellations_need_not_count(client, world, publish, book
     assert r.get_json()["error"]["code"] == "cancel_cutoff"
     client.delete(f"/api/v1/bookings/{bid}?override=1", headers=world.headers[world.facilitator.id])
     assert me(client, world, world.alice)["used"] == 0
+
+
+def test_database_allows_one_active_booking_per_slot(world, publish, db):
+    """The partial unique index itself, without the application's checks."""
+    import pytest
+    import sqlalchemy as sa
+
+    from training.coaching.models import Booking
+
+    slot = publish()[0]["id"]
+    pid = world.program.id
+
+    def add(participant, status):
+        db.session.add(
+            Booking(program_id=pid, slot_id=slot, participant_id=participant.id, status=status)
+        )
+        db.session.commit()
+
+    add(world.alice, "cancelled")
+    add(world.bob, "late_cancelled")
+    add(world.alice, "booked")  # cancelled ones don't hold the slot
+    with pytest.raises(sa.exc.IntegrityError):
+        add(world.bob, "booked")
+    db.session.rollback()
+    with pytest.raises(sa.exc.IntegrityError):
+        add(world.bob, "attended")
+    db.session.rollback()
+
+
+def test_reschedule_to_another_expert_cancels_for_the_first(
+    client, world, publish, book, make_member, db, run_jobs
+):
+    from training.mail.models import OutboxMessage
+
+    other = make_member(world.program, "expert", name="Otto Other").user
+    other_email, first_email = other.email, world.expert.email
+    a = publish(hours=72)[0]
+    b = publish(hours=96, expert=world.facilitator, expert_id=other.id)[0]
+    bid = book(a["id"], world.alice).get_json()["id"]
+    run_jobs()
+    r = client.post(
+        f"/api/v1/bookings/{bid}/reschedule",
+        json={"slot_id": b["id"]},
+        headers=world.headers[world.alice.id],
+    )
+    assert r.status_code == 200 and r.get_json()["expert_id"] == other.id
+    run_jobs()
+    mails = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [m.ics_method for m in mails if m.to_email == first_email] == ["REQUEST", "CANCEL"]
+    assert [m.ics_method for m in mails if m.to_email == other_email] == ["REQUEST"]
+
+
+def test_withdrawing_a_held_session_is_refused(client, world, db):
+    from datetime import timedelta
+
+    from training.coaching import operations as ops
+    from training.coaching.models import CoachingSlot
+    from training.db import utcnow
+
+    now = utcnow()
+    slot = CoachingSlot(
+        program_id=world.program.id,
+        expert_id=world.expert.id,
+        starts_at=now - timedelta(hours=2),
+        ends_at=now - timedelta(hours=1),
+    )
+    db.session.add(slot)
+    db.session.commit()
+    booking, _ = ops.book_slot(
+        slot.id, world.alice.id, actor_id=world.alice.id, now=now - timedelta(days=3)
+    )
+    booking.status = "attended"
+    db.session.commit()
+    r = client.delete(f"/api/v1/slots/{slot.id}", headers=world.headers[world.expert.id])
+    assert (r.status_code, r.get_json()["error"]["code"]) == (409, "session_held")

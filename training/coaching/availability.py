@@ -10,7 +10,12 @@ from datetime import date, datetime, timedelta
 
 from training.coaching import rules as r
 from training.coaching.models import Booking, CoachingSlot
-from training.coaching.operations import _after_change, active_booking_for_slot, rules_for
+from training.coaching.operations import (
+    _after_change,
+    active_booking_for_slot,
+    lock_booking,
+    rules_for,
+)
 from training.coaching.slotgen import AvailabilityError, Interval, find_overlaps, generate_slots
 from training.db import begin_immediate, for_update, utcnow
 from training.extensions import db
@@ -94,20 +99,22 @@ def withdraw_slot(
     and proposed by e-mail. Returns the cancelled booking, if any."""
     now = now or utcnow()
     begin_immediate()
+    # Slot first, then its booking: a booking racing this withdrawal holds the slot lock, so
+    # we see its booking once it commits (and cancel it) rather than strand it on a dead slot.
+    slot = db.session.scalar(
+        for_update(db.select(CoachingSlot).where(CoachingSlot.id == slot.id)),
+        execution_options={"populate_existing": True},
+    )
     booking = active_booking_for_slot(slot.id)
     if booking is not None:
-        db.session.scalar(
-            for_update(
-                db.select(Membership).where(
-                    Membership.program_id == booking.program_id,
-                    Membership.user_id == booking.participant_id,
-                )
+        lock_booking(booking)
+        if booking.status != r.BOOKED:
+            raise r.RuleViolation(
+                "session_held", "This session took place; it cannot be withdrawn.", 409
             )
-        )
-    db.session.refresh(slot)
     slot.status = "withdrawn"
     slot.hold_user_id, slot.hold_until = None, None
-    if booking is None or booking.status != r.BOOKED:
+    if booking is None:
         db.session.flush()
         return None
     booking.status = r.EXPERT_CANCELLED

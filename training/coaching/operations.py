@@ -78,6 +78,14 @@ def _lock_slot(slot_id: int) -> CoachingSlot:
     return slot
 
 
+def lock_booking(booking: Booking) -> Booking:
+    """Re-read the booking under a row lock (PostgreSQL), so its status is current."""
+    return db.session.scalar(
+        for_update(db.select(Booking).where(Booking.id == booking.id)),
+        execution_options={"populate_existing": True},
+    )
+
+
 def active_booking_for_slot(slot_id: int, exclude_id: int | None = None) -> Booking | None:
     stmt = db.select(Booking).where(
         Booking.slot_id == slot_id, Booking.status.in_(r.ACTIVE_STATUSES)
@@ -176,7 +184,7 @@ def cancel_booking(
     now = now or utcnow()
     begin_immediate()
     lock_participant(booking.program_id, booking.participant_id)
-    db.session.refresh(booking)
+    lock_booking(booking)
     if booking.status != r.BOOKED:
         raise r.RuleViolation("not_cancellable", "This booking is not active any more.", 409)
     program = db.session.get(Program, booking.program_id)
@@ -206,7 +214,7 @@ def reschedule_booking(
     now = now or utcnow()
     begin_immediate()
     lock_participant(booking.program_id, booking.participant_id)
-    db.session.refresh(booking)
+    lock_booking(booking)
     if booking.status != r.BOOKED:
         raise r.RuleViolation("not_cancellable", "This booking is not active any more.", 409)
     old_slot = booking.slot
