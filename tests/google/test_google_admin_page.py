@@ -156,3 +156,26 @@ def test_disconnect_gives_invites_back_to_copa(app, db, client, login, admin, pr
     db.session.expire_all()
     assert db.session.scalar(db.select(GoogleConnection)) is None
     assert program.invite_sender == "copa"
+
+
+def test_api_reports_status_to_staff_without_secrets(
+    app, db, client, program, connected, make_member, auth_headers, service_account_info
+):
+    from training.google.operations import record_success
+
+    conn = connected(program, google_invites=True)
+    record_success(conn)
+    db.session.commit()
+    facilitator = make_member(program, "facilitator").user
+    resp = client.get(f"/api/v1/programs/{program.id}/google", headers=auth_headers(facilitator))
+    assert resp.status_code == 200
+    data = resp.get_json()
+    assert data["connected"] is True and data["invite_sender"] == "google"
+    assert data["account"] == service_account_info["client_email"]
+    assert data["status"] == "ok" and data["last_sync_at"].endswith(("-05:00", "-04:00"))
+    assert data["last_error"] is None
+    assert "PRIVATE KEY" not in resp.get_data(as_text=True)
+
+    participant = make_member(program, "participant").user
+    resp = client.get(f"/api/v1/programs/{program.id}/google", headers=auth_headers(participant))
+    assert resp.status_code == 403

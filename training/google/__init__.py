@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app):
     from training.nav import register_program_nav
 
-    from . import hooks, models, views  # noqa: F401
+    from . import api, hooks, models, views  # noqa: F401
     from .secrets import install_log_redaction
 
     app.register_blueprint(views.bp)
