@@ -10,6 +10,7 @@ time to answer a conditional request with a matching ETag (304).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -71,9 +72,33 @@ def timed(func: Callable[[], object], rounds: int, setup: Callable[[], None] | N
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
+def paired(baseline_fn, measured_fn, rounds: int, setup=None):
+    """Alternate baseline and measured runs so both see the same machine load; the ratio is
+    the median of the per-round ratios."""
+    base, measured, ratios = [], [], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        baseline_fn()
+        b = time.perf_counter() - start
+        if setup is not None:
+            setup()
+        start = time.perf_counter()
+        measured_fn()
+        m = time.perf_counter() - start
+        base.append(b)
+        measured.append(m)
+        ratios.append(m / b)
+    return (
+        statistics.median(base) * 1000,
+        min(base) * 1000,
+        statistics.median(measured) * 1000,
+        min(measured) * 1000,
+        statistics.median(ratios),
+    )
+
+
 def app_measurements(count: int, rounds: int) -> list[tuple]:
     """The real feed endpoint, in-process: a user in a program with ``count`` sessions."""
-    import os
     import secrets
     import tempfile
 
@@ -130,16 +155,17 @@ def app_measurements(count: int, rounds: int) -> list[tuple]:
     assert body.count(b"BEGIN:VEVENT") == count
     prebuilt = Calendar.from_ical(body)
     assert prebuilt.to_ical() == body
-    baseline, baseline_min = timed(prebuilt.to_ical, rounds)
     clear = calendar_ical._vevent_bytes.cache_clear
-    cold, cold_min = timed(lambda: client.get(path), rounds, setup=clear)
+    baseline, baseline_min, cold, cold_min, ratio = paired(
+        prebuilt.to_ical, lambda: client.get(path), rounds, setup=clear
+    )
     warm, warm_min = timed(lambda: client.get(path), rounds)
     headers = {"If-None-Match": etag}
     assert client.get(path, headers=headers).status_code == 304
-    nm, nm_min = timed(lambda: client.get(path, headers=headers), max(rounds, 200))
+    nm, nm_min = timed(lambda: client.get(path, headers=headers), max(rounds, 500))
     return [
         ("icalendar to_ical() of the same feed, prebuilt", baseline, baseline_min, 1.0),
-        ("GET feed endpoint, cold event cache (DB+render)", cold, cold_min, cold / baseline),
+        ("GET feed endpoint, cold event cache (DB+render)", cold, cold_min, ratio),
         ("GET feed endpoint, warm event cache", warm, warm_min, warm / baseline),
         ("GET feed endpoint with If-None-Match → 304", nm, nm_min, None),
     ]
@@ -155,10 +181,12 @@ def main() -> None:
     calendar = prebuilt_calendar(events, name)
     assert calendar.to_ical() == calendar_ical.render_feed(events, name, now=NOW)
 
-    baseline, baseline_min = timed(calendar.to_ical, args.rounds)
     clear = calendar_ical._vevent_bytes.cache_clear
-    cold, cold_min = timed(
-        lambda: calendar_ical.render_feed(events, name, now=NOW), args.rounds, setup=clear
+    baseline, baseline_min, cold, cold_min, ratio = paired(
+        calendar.to_ical,
+        lambda: calendar_ical.render_feed(events, name, now=NOW),
+        args.rounds,
+        setup=clear,
     )
     warm, warm_min = timed(lambda: calendar_ical.render_feed(events, name, now=NOW), args.rounds)
     etag = feed_etag(events, name, now=NOW)
@@ -166,13 +194,14 @@ def main() -> None:
 
     rows = [
         ("icalendar Calendar.to_ical() of prebuilt calendar", baseline, baseline_min, 1.0),
-        ("render_feed (pure), cold per-event cache", cold, cold_min, cold / baseline),
+        ("render_feed (pure), cold per-event cache", cold, cold_min, ratio),
         ("render_feed (pure), warm per-event cache", warm, warm_min, warm / baseline),
         ("feed_etag over 500 events in memory", nm, nm_min, None),
         None,
         *app_measurements(args.events, args.rounds),
     ]
-    print(f"{args.events} events, {args.rounds} rounds; times in ms")
+    print(f"{args.events} events, {args.rounds} rounds; times in ms; load {os.getloadavg()[0]:.1f}")
+    print("× baseline: median of per-round ratios (baseline and measured run alternately)")
     print(f"{'measure':<52} {'median':>9} {'min':>9} {'× baseline':>11}")
     for row in rows:
         if row is None:

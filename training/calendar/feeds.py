@@ -65,16 +65,17 @@ def rotate_feed(user: User) -> CalendarFeed:
 
 
 def user_for_feed_token(token: str) -> User | None:
+    """The feed's owner (one query), or None for an unknown or rotated token."""
     if not token or len(token) > 100:
         return None
     row = db.session.execute(
-        db.select(CalendarFeed.user_id, CalendarFeed.salt).where(
-            CalendarFeed.token_hash == token_hash(token)
-        )
+        db.select(User, CalendarFeed.salt)
+        .join(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(CalendarFeed.token_hash == token_hash(token))
     ).first()
-    if row is None or not hmac.compare_digest(token_for(row.user_id, row.salt), token):
+    if row is None or not hmac.compare_digest(token_for(row[0].id, row[1]), token):
         return None
-    return db.session.get(User, row.user_id)
+    return row[0]
 
 
 def _links(path: str) -> dict[str, str]:
