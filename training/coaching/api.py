@@ -126,16 +126,16 @@ class BookingIn(Strict):
 def book(slot_id: int):
     body = parse_json(BookingIn) if request.content_length else BookingIn()
     slot = db.get_or_404(CoachingSlot, slot_id)
-    program = program_member_or_404(slot.program_id)
     participant_id = body.participant_id or current_user.id
-    if participant_id != current_user.id:
-        require("coaching.book_for_others", slot.program_id)
-    else:
-        require("coaching.book_self", slot.program_id)
-    user_id = current_user.id
+    action = (
+        "coaching.book_self" if participant_id == current_user.id else "coaching.book_for_others"
+    )
+    program = require(action, slot.program_id)
+    user_id, tz = current_user.id, _tz(program)
     booking, created = ops.book_slot(slot_id, participant_id, actor_id=user_id, note=body.note)
+    answer = q.booking_dict(booking, tz, user_id)  # before commit expires what it reads
     db.session.commit()
-    return jsonify(q.booking_dict(booking, _tz(program), user_id)), 201 if created else 200
+    return jsonify(answer), 201 if created else 200
 
 
 def _booking_for(bid: int) -> tuple[Booking, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
 from training.coaching import rules as r
@@ -46,6 +47,7 @@ def participant_bookings(program_id: int, participant_id: int) -> list[Booking]:
             db.select(Booking)
             .where(Booking.program_id == program_id, Booking.participant_id == participant_id)
             .order_by(Booking.id)
+            .options(joinedload(Booking.slot))
         )
     )
 
@@ -118,11 +120,10 @@ def book_slot(
     double click or a retried request books once).
     """
     now = now or utcnow()
-    program_id = db.session.scalar(
-        db.select(CoachingSlot.program_id).where(CoachingSlot.id == slot_id)
-    )
-    if program_id is None:
+    found = db.session.get(CoachingSlot, slot_id)  # usually already loaded by the view
+    if found is None:
         raise NotFound()
+    program_id = found.program_id
     # Fast path without locks: a slot someone already holds is refused (or, for its holder,
     # returned) from committed data, so losers of a race don't queue for the write lock.
     existing = active_booking_for_slot(slot_id)
