@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 
 def _scheduled(app):
     from workers.queues import get_queue
 
     return set(get_queue("default").scheduled_job_registry.get_job_ids())
+
+
+@pytest.fixture
+def prefix(app):
+    return app.config["RQ_QUEUE_PREFIX"]
 
 
 def _reminders_to(smtp_server, email):
@@ -18,15 +25,15 @@ def _reminders_to(smtp_server, email):
 
 
 def test_reminders_go_out_once_at_24h_and_1h(
-    app, client, cast, auth_headers, create_session, smtp_server, run_jobs, future
+    app, prefix, client, cast, auth_headers, create_session, smtp_server, run_jobs, future
 ):
     session = create_session(starts_at=future(days=3))
     starts = datetime.fromisoformat(session["starts_at"])
     ts = int(starts.timestamp())
     sid = session["id"]
     assert _scheduled(app) == {
-        f"session-reminder-{sid}-1440-{ts}",
-        f"session-reminder-{sid}-60-{ts}",
+        f"{prefix}-session-reminder-{sid}-1440-{ts}",
+        f"{prefix}-session-reminder-{sid}-60-{ts}",
     }
     run_jobs()  # the invites
     assert _reminders_to(smtp_server, cast.alice.email) == []
@@ -38,7 +45,7 @@ def test_reminders_go_out_once_at_24h_and_1h(
     assert len(day_before) == 1
     assert "Pricing workshop" in day_before[0]["Subject"]
     assert _reminders_to(smtp_server, cast.bob.email) == []  # said no
-    assert _scheduled(app) == {f"session-reminder-{sid}-60-{ts}"}
+    assert _scheduled(app) == {f"{prefix}-session-reminder-{sid}-60-{ts}"}
 
     # the same job run again (a retry) sends nothing new
     from workers.reminders import send_session_reminder
@@ -53,7 +60,7 @@ def test_reminders_go_out_once_at_24h_and_1h(
 
 
 def test_reschedule_moves_and_cancel_drops_reminders(
-    app, client, cast, auth_headers, create_session, smtp_server, run_jobs, future
+    app, prefix, client, cast, auth_headers, create_session, smtp_server, run_jobs, future
 ):
     session = create_session(starts_at=future(days=3))
     sid = session["id"]
@@ -64,8 +71,8 @@ def test_reschedule_moves_and_cancel_drops_reminders(
     ).get_json()
     new_ts = int(datetime.fromisoformat(moved["starts_at"]).timestamp())
     assert _scheduled(app) == {
-        f"session-reminder-{sid}-1440-{new_ts}",
-        f"session-reminder-{sid}-60-{new_ts}",
+        f"{prefix}-session-reminder-{sid}-1440-{new_ts}",
+        f"{prefix}-session-reminder-{sid}-60-{new_ts}",
     }
     # a stale job for the old time (e.g. Redis kept it) does nothing
     from workers.reminders import send_session_reminder
@@ -83,7 +90,7 @@ def test_reschedule_moves_and_cancel_drops_reminders(
 
 
 def test_reminder_offsets_are_configurable_per_program(
-    app, client, cast, auth_headers, create_session, future
+    app, prefix, client, cast, auth_headers, create_session, future
 ):
     headers = auth_headers(cast.facilitator)
     r = client.put(
@@ -94,7 +101,7 @@ def test_reminder_offsets_are_configurable_per_program(
     assert r.status_code == 200 and r.get_json()["reminder_minutes"] == [120]
     session = create_session(starts_at=future(days=2))
     ts = int(datetime.fromisoformat(session["starts_at"]).timestamp())
-    assert _scheduled(app) == {f"session-reminder-{session['id']}-120-{ts}"}
+    assert _scheduled(app) == {f"{prefix}-session-reminder-{session['id']}-120-{ts}"}
     r = client.put(
         f"/api/v1/programs/{cast.program.id}/session-settings",
         json={"reminder_minutes": [0]},

@@ -1,10 +1,10 @@
 """Reminder e-mails before each session, scheduled with RQ's scheduler (``enqueue_at``).
 
-One scheduled job per (session, offset, start time): job id
-``session-reminder-<sid>-<minutes>-<start timestamp>``. A reschedule drops the old jobs after
-the commit and schedules new ones; a cancellation drops them. The job checks that the session
-is still scheduled at the same start before it mails, and the outbox ``dedupe_key`` makes each
-member's reminder go out once even if the job runs twice.
+One scheduled job per (session, offset, start time), job id
+``<queue prefix>-session-reminder-<sid>-<minutes>-<start timestamp>``. A reschedule drops
+the old jobs after the commit and schedules new ones; a cancellation drops them. The job
+checks that the session is still scheduled at the same start before it mails, and the outbox
+``dedupe_key`` makes each member's reminder go out once even if the job runs twice.
 """
 
 from __future__ import annotations
@@ -42,7 +42,10 @@ def reminder_offsets(program_id: int) -> tuple[int, ...]:
 
 
 def job_id(session_id: int, minutes: int, starts_at: datetime) -> str:
-    return f"session-reminder-{session_id}-{minutes}-{int(starts_at.timestamp())}"
+    """``<prefix>-session-reminder-<sid>-<minutes>-<start timestamp>`` (namespaced)."""
+    from workers.queues import job_id as namespaced
+
+    return namespaced("session-reminder", session_id, minutes, int(starts_at.timestamp()))
 
 
 def schedule_reminders(session: TrainingSession) -> list[str]:
