@@ -155,3 +155,25 @@ def test_bookings_in_subscribed_feeds_with_fresh_etag(client, world, publish, bo
     assert r.status_code == 200
     body = r.get_data(as_text=True)
     assert uid in body and "STATUS:CANCELLED" in body
+
+
+def test_no_copa_invites_when_google_sends_them(world, publish, book, db):
+    from training.coaching.invites import send_booking_invites
+    from training.coaching.models import Booking
+    from training.google.models import GoogleConnection
+
+    world.program.invite_sender = "google"
+    db.session.add(
+        GoogleConnection(
+            program_id=world.program.id,
+            kind="service_account",
+            organizer_email="coach@example.org",
+            credentials_encrypted="x",
+        )
+    )
+    db.session.commit()
+    slot = publish()[0]
+    bid = book(slot["id"], world.alice).get_json()["id"]
+    send_booking_invites(db.session.get(Booking, bid), "created")
+    db.session.flush()
+    assert outbox(db) == []

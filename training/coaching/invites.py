@@ -141,6 +141,10 @@ def send_booking_invites(
     the previous expert when a reschedule changed expert); after an expert cancellation, the
     e-mail proposing the held slots. Idempotent per booking version (outbox dedupe keys)."""
     program = db.session.get(Program, booking.program_id)
+    if change == "expert_cancelled":
+        send_alternatives(booking, alternatives or [], program)
+    if _google_sends_invites(program):
+        return  # Google Calendar e-mails the invites (training.google syncs the booking)
     event = booking_event(booking)
     method = "REQUEST" if booking.active else "CANCEL"
     for user in (booking.participant, booking.slot.expert):
@@ -149,8 +153,14 @@ def send_booking_invites(
         old = db.session.get(User, previous_expert_id)
         old_event = booking_event(booking, expert=old).replace(status="CANCELLED")
         _send(old_event, "CANCEL", old, program, booking)
-    if change == "expert_cancelled":
-        send_alternatives(booking, alternatives or [], program)
+
+
+def _google_sends_invites(program: Program) -> bool:
+    try:
+        from training.google.operations import google_sends_invites
+    except ImportError:  # the Google feature is optional
+        return False
+    return google_sends_invites(program)
 
 
 def schedule_reminder(booking: Booking) -> None:
