@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
+
 from training.coaching import rules as r
 from training.coaching.models import Booking, CoachingSlot
 from training.coaching.operations import (
@@ -49,7 +51,7 @@ def publish_availability(
         )
     )
     if expert is None:
-        raise AvailabilityError("not_an_expert", "This person is not an expert of the program.")
+        raise AvailabilityError("not_an_expert", _("This person is not an expert of the program."))
     intervals = generate_slots(
         starts_at,
         ends_at,
@@ -60,7 +62,7 @@ def publish_availability(
         window_dates=(program.starts_on, program.ends_on),
     )
     if not intervals:
-        raise AvailabilityError("no_slots", "This availability produces no slot.")
+        raise AvailabilityError("no_slots", _("This availability produces no slot."))
     existing = [
         Interval(s.starts_at, s.ends_at)
         for s in db.session.scalars(
@@ -73,7 +75,7 @@ def publish_availability(
         )
     ]
     if find_overlaps(intervals, existing):
-        raise AvailabilityError("overlap", "This availability overlaps existing slots.")
+        raise AvailabilityError("overlap", _("This availability overlaps existing slots."))
     now = utcnow()
     slots = [
         CoachingSlot(
@@ -110,7 +112,7 @@ def withdraw_slot(
         lock_booking(booking)
         if booking.status != r.BOOKED:
             raise r.RuleViolation(
-                "session_held", "This session took place; it cannot be withdrawn.", 409
+                "session_held", _("This session took place; it cannot be withdrawn."), 409
             )
     slot.status = "withdrawn"
     slot.hold_user_id, slot.hold_until = None, None

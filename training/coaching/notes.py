@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from training.coaching import rules as r
 from training.coaching.models import Booking, CoachingNote
 from training.db import utcnow
@@ -39,12 +41,12 @@ def visible_notes(booking: Booking, user_id: int) -> list[CoachingNote]:
 
 def add_note(booking: Booking, kind: str, body: str, *, author_id: int) -> CoachingNote:
     if kind not in WRITERS:
-        raise r.RuleViolation("invalid_value", "Unknown kind of note.", 422)
+        raise r.RuleViolation("invalid_value", _("Unknown kind of note."), 422)
     if relation(booking, author_id) != WRITERS[kind]:
-        raise r.RuleViolation("forbidden", "You cannot write this kind of note here.", 403)
+        raise r.RuleViolation("forbidden", _("You cannot write this kind of note here."), 403)
     body = (body or "").strip()
     if not body:
-        raise r.RuleViolation("invalid_value", "The note is empty.", 422)
+        raise r.RuleViolation("invalid_value", _("The note is empty."), 422)
     note = CoachingNote(booking_id=booking.id, author_id=author_id, kind=kind, body=body)
     db.session.add(note)
     db.session.flush()
@@ -56,11 +58,11 @@ def mark_attendance(booking: Booking, status: str, *, now: datetime | None = Non
     """The expert marks a booking attended or no-show, once the session has started."""
     now = now or utcnow()
     if status not in (r.ATTENDED, r.NO_SHOW):
-        raise r.RuleViolation("invalid_value", "Attendance is 'attended' or 'no_show'.", 422)
+        raise r.RuleViolation("invalid_value", _("Attendance is 'attended' or 'no_show'."), 422)
     if booking.status not in r.ACTIVE_STATUSES:
-        raise r.RuleViolation("not_active", "This booking was cancelled.", 409)
+        raise r.RuleViolation("not_active", _("This booking was cancelled."), 409)
     if booking.slot.starts_at > now:
-        raise r.RuleViolation("too_early", "Attendance is marked once the session starts.", 422)
+        raise r.RuleViolation("too_early", _("Attendance is marked once the session starts."), 422)
     booking.status = status
     booking.updated_at = now
     db.session.flush()

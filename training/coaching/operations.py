@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
@@ -65,7 +66,7 @@ def lock_participant(program_id: int, participant_id: int) -> Membership:
     )
     if membership is None:
         raise r.RuleViolation(
-            "not_a_participant", "This person is not a participant of the program.", 422
+            "not_a_participant", _("This person is not a participant of the program."), 422
         )
     return membership
 
@@ -98,7 +99,7 @@ def active_booking_for_slot(slot_id: int, exclude_id: int | None = None) -> Book
 
 
 def _slot_taken() -> r.RuleViolation:
-    return r.RuleViolation("slot_taken", "This slot is no longer available.", 409)
+    return r.RuleViolation("slot_taken", _("This slot is no longer available."), 409)
 
 
 def _check_slot_bookable(slot: CoachingSlot, participant_id: int, now: datetime):
@@ -187,7 +188,7 @@ def cancel_booking(
     lock_participant(booking.program_id, booking.participant_id)
     lock_booking(booking)
     if booking.status != r.BOOKED:
-        raise r.RuleViolation("not_cancellable", "This booking is not active any more.", 409)
+        raise r.RuleViolation("not_cancellable", _("This booking is not active any more."), 409)
     program = db.session.get(Program, booking.program_id)
     booking.status = r.cancellation_status(
         rules_for(program), booking.slot.starts_at, now, override=override
@@ -217,7 +218,7 @@ def reschedule_booking(
     lock_participant(booking.program_id, booking.participant_id)
     lock_booking(booking)
     if booking.status != r.BOOKED:
-        raise r.RuleViolation("not_cancellable", "This booking is not active any more.", 409)
+        raise r.RuleViolation("not_cancellable", _("This booking is not active any more."), 409)
     old_slot = booking.slot
     if new_slot_id == old_slot.id:
         return booking

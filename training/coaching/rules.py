@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 # Booking statuses.
 BOOKED = "booked"
 ATTENDED = "attended"
@@ -76,17 +78,21 @@ def check_timing(rules: CoachingRules, slot_start: datetime, slot_end: datetime,
     if slot_start - now < rules.min_notice:
         hours = int(rules.min_notice.total_seconds() // 3600)
         raise RuleViolation(
-            "too_late", f"Coaching must be booked at least {hours} h in advance.", 422
+            "too_late",
+            _("Coaching must be booked at least %(hours)s h in advance.", hours=hours),
+            422,
         )
     start, end = rules.program_start(), rules.program_end()
     if (start and slot_start < start) or (end and slot_end > end):
-        raise RuleViolation("outside_program", "This slot is outside the program's dates.", 422)
+        raise RuleViolation("outside_program", _("This slot is outside the program's dates."), 422)
 
 
 def check_quota(rules: CoachingRules, used: int):
     if used >= rules.quota:
         raise RuleViolation(
-            "quota_exceeded", f"All {rules.quota} coaching sessions are already used.", 409
+            "quota_exceeded",
+            _("All %(quota)s coaching sessions are already used.", quota=rules.quota),
+            409,
         )
 
 
@@ -99,7 +105,10 @@ def check_pacing(rules: CoachingRules, slot_start: datetime, other_starts: Itera
         if abs(slot_start - other) < gap:
             raise RuleViolation(
                 "pacing",
-                f"Coaching sessions must be at least {rules.pacing_days} days apart.",
+                _(
+                    "Coaching sessions must be at least %(days)s days apart.",
+                    days=rules.pacing_days,
+                ),
                 422,
             )
 
@@ -134,7 +143,9 @@ def cancellation_status(
     if not override:
         hours = int(rules.cutoff.total_seconds() // 3600)
         raise RuleViolation(
-            "cancel_cutoff", f"Bookings cannot be cancelled less than {hours} h ahead.", 409
+            "cancel_cutoff",
+            _("Bookings cannot be cancelled less than %(hours)s h ahead.", hours=hours),
+            409,
         )
     return LATE_CANCELLED
 

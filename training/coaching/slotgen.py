@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 
 class AvailabilityError(ValueError):
     """Invalid availability input; ``code`` is a machine-readable reason."""
@@ -54,7 +56,7 @@ def occurrence_dates(first: date, repeat_until: date | None) -> list[date]:
     if repeat_until is None:
         return [first]
     if repeat_until < first:
-        raise AvailabilityError("invalid_repeat", "The weekly repeat ends before it starts.")
+        raise AvailabilityError("invalid_repeat", _("The weekly repeat ends before it starts."))
     days = []
     d = first
     while d <= repeat_until:
@@ -82,19 +84,19 @@ def generate_slots(
     (program starts_on, ends_on) drops occurrences outside the program.
     """
     if slot_minutes <= 0 or slot_minutes > 24 * 60:
-        raise AvailabilityError("invalid_slot_length", "Slot length must be 1 to 1440 minutes.")
+        raise AvailabilityError("invalid_slot_length", _("Slot length must be 1 to 1440 minutes."))
     if buffer_minutes < 0:
-        raise AvailabilityError("invalid_buffer", "The buffer cannot be negative.")
+        raise AvailabilityError("invalid_buffer", _("The buffer cannot be negative."))
     tz = ZoneInfo(tz_name)
     start = to_wall_clock(starts_at, tz_name)
     end = to_wall_clock(ends_at, tz_name)
     if end <= start:
-        raise AvailabilityError("invalid_window", "Availability must end after it starts.")
+        raise AvailabilityError("invalid_window", _("Availability must end after it starts."))
     length = end - start
     step = timedelta(minutes=slot_minutes + buffer_minutes)
     slot = timedelta(minutes=slot_minutes)
     if slot > length:
-        raise AvailabilityError("invalid_window", "The window is shorter than one slot.")
+        raise AvailabilityError("invalid_window", _("The window is shorter than one slot."))
     first_day, last_day = window_dates
     slots: list[Interval] = []
     for day in occurrence_dates(start.date(), repeat_until):
