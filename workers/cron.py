@@ -9,12 +9,14 @@ import os
 
 from rq import cron
 
+from workers.google import sweep as sweep_google_imports
 from workers.mail import requeue_stale_messages
 
 PREFIX = os.environ.get("RQ_QUEUE_PREFIX", "copa")
 
 PERIODIC = [
     (requeue_stale_messages, "mail", 60),
+    (sweep_google_imports, "default", 900),
 ]
 
 for func, queue, seconds in PERIODIC:
