@@ -12,6 +12,12 @@ def init_app(app):
         app, "recordings.program_recordings", _l("Recordings"), "recordings.view", order=40
     )
 
+    from recordings.seed import seed_sample_recording
+    from training.seed import SEED_STEPS
+
+    if seed_sample_recording not in SEED_STEPS:
+        SEED_STEPS.append(seed_sample_recording)
+
     @app.context_processor
     def _recordings_helpers():
         from training.policy import can
