@@ -119,3 +119,28 @@ def test_attendance_by_the_expert_only_and_after_start(client, world, past_booki
         headers=world.headers[world.expert.id],
     )
     assert (r.status_code, r.get_json()["error"]["code"]) == (422, "too_early")
+
+
+def test_participant_reads_shared_notes_after_the_session(app, client, world, past_booking, login):
+    bid = past_booking
+    post_note(client, world, bid, world.expert, "private", SECRET_PRIVATE)
+    post_note(client, world, bid, world.expert, "shared", SECRET_SHARED)
+    client.post(
+        f"/api/v1/bookings/{bid}/attendance",
+        json={"status": "attended"},
+        headers=world.headers[world.expert.id],
+    )
+    html = (
+        login(app.test_client(), world.alice)
+        .get(f"/programs/{world.program.id}/coaching")
+        .get_data(as_text=True)
+    )
+    assert "Past sessions" in html and SECRET_SHARED in html and SECRET_PREP in html
+    assert SECRET_PRIVATE not in html
+    html = (
+        login(app.test_client(), world.bob)
+        .get(f"/programs/{world.program.id}/coaching")
+        .get_data(as_text=True)
+    )
+    for secret in (SECRET_PREP, SECRET_PRIVATE, SECRET_SHARED):
+        assert secret not in html

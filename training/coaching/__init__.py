@@ -10,3 +10,9 @@ def init_app(app):
     app.register_blueprint(views.bp)
     register_program_nav(app, "coaching.index", _l("Coaching"), order=30)
     feeds.register()
+
+    from training import seed
+    from training.coaching.seed import seed_coaching
+
+    if seed_coaching not in seed.SEED_STEPS:
+        seed.SEED_STEPS.append(seed_coaching)
