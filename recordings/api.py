@@ -10,6 +10,7 @@ Upload one of three ways:
 from __future__ import annotations
 
 import base64
+import shutil
 
 from flask import jsonify, request, url_for
 from flask_babel import gettext as _
@@ -17,7 +18,7 @@ from flask_login import current_user, login_required
 from pydantic import Field
 from werkzeug.formparser import parse_form_data
 
-from recordings import ingest
+from recordings import ingest, storage
 from recordings import operations as ops
 from recordings.media import MediaError
 from recordings.messages import error_message
@@ -144,17 +145,22 @@ def upload_recording(sid: int):
     if mimetype == "multipart/form-data":
         recording = ops.create_recording(session, current_user, filename="", content_type="")
         factory = _FirstFileToSource(recording)
-        _stream, _form, files = parse_form_data(
-            request.environ, stream_factory=factory, max_form_memory_size=1024 * 1024
-        )
-        upload = files.get("file")
-        if upload is None:
-            raise ApiError(400, "invalid_request", _("Send the recording in the field “file”."))
-        recording.upload_offset = recording.upload_length = factory.container.size
-        for f in files.values():
-            f.close()
-        if recording.upload_offset == 0:
-            raise ApiError(422, "empty", _("The file is empty."))
+        try:
+            _stream, _form, files = parse_form_data(
+                request.environ, stream_factory=factory, max_form_memory_size=1024 * 1024
+            )
+            for f in files.values():
+                f.close()
+            if files.get("file") is None:
+                raise ApiError(400, "invalid_request", _("Send the recording in the field “file”."))
+            recording.upload_offset = recording.upload_length = factory.container.size
+            if recording.upload_offset == 0:
+                raise ApiError(422, "empty", _("The file is empty."))
+        except (ApiError, ingest.UploadError):
+            if factory.container is not None:
+                factory.container.close()
+            shutil.rmtree(storage.upload_dir(recording.id), ignore_errors=True)
+            raise
         ops.queue_processing(recording)
         return _accepted(recording)
     if not (mimetype.startswith("video/") or mimetype.startswith("audio/")):
@@ -185,7 +191,7 @@ def tus_upload(rid: int):
         **TUS_HEADERS,
         "Tus-Version": TUS_VERSION,
         "Tus-Extension": "creation",
-        "Tus-Max-Size": str(ingest.storage.max_upload_bytes()),
+        "Tus-Max-Size": str(storage.max_upload_bytes()),
         "Cache-Control": "no-store",
     }
     if request.method == "OPTIONS":

@@ -88,11 +88,15 @@ def receive_whole(
     """A complete upload in one request (raw body or multipart file)."""
     check_length(length)
     recording = ops.create_recording(session, user, filename=filename, content_type=content_type)
-    append_stream(recording, stream)
-    if length is not None and recording.upload_offset < length:
-        raise UploadError(400, "incomplete", _("The upload was interrupted; please retry."))
-    if recording.upload_offset == 0:
-        raise UploadError(422, "empty", _("The file is empty."))
+    try:
+        append_stream(recording, stream)
+        if length is not None and recording.upload_offset < length:
+            raise UploadError(400, "incomplete", _("The upload was interrupted; please retry."))
+        if recording.upload_offset == 0:
+            raise UploadError(422, "empty", _("The file is empty."))
+    except UploadError:
+        shutil.rmtree(storage.upload_dir(recording.id), ignore_errors=True)  # row rolls back
+        raise
     recording.upload_length = recording.upload_offset
     ops.queue_processing(recording)
     return recording

@@ -25,6 +25,7 @@ TIMEOUT_PER_SECOND = 3
 TIMEOUT_MARGIN = 600
 FAILURE_TTL = 30 * 24 * 3600
 RETRY = (2, [60, 300])
+MAX_ATTEMPTS = 5  # the watchdog stops re-enqueueing a recording that keeps killing workers
 PERMANENT_ERRORS = ("not_media", "no_streams", "zero_duration", "corrupted")
 
 

@@ -149,6 +149,15 @@ def process_recording(recording_id: int) -> str:
             ops.mark_failed(recording, exc.code, exc.detail)
         db.session.commit()
         raise
+    except Exception as exc:  # recorded on the row, then re-raised for RQ (retry / failed)
+        db.session.rollback()
+        recording = db.session.get(Recording, recording_id)
+        if job and job.retries_left:
+            recording.status = "queued"
+        else:
+            ops.mark_failed(recording, "transcode_failed", repr(exc))
+        db.session.commit()
+        raise
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
     ops.apply_manifest(recording, manifest)
@@ -201,6 +210,9 @@ def requeue_stalled_recordings() -> list[int]:
             # RQ still thinks it runs, but nothing beats: the worker is gone. Forget that job.
             with contextlib.suppress(NoSuchJobError):
                 Job.fetch(recording.job_id, connection=redis).delete()
+        if recording.attempts >= ops.MAX_ATTEMPTS:
+            ops.mark_failed(recording, "transcode_failed", "gave up after repeated crashes")
+            continue
         log.warning(
             "recording %s stalled (%s); enqueueing it again", recording.id, recording.status
         )

@@ -150,3 +150,24 @@ def test_job_progress_is_mirrored_to_job_meta(
     assert job.meta["progress"] == 100
     assert job.timeout >= 600 and job.failure_ttl == 30 * 24 * 3600
     assert job.retries_left == 2
+
+
+def test_watchdog_gives_up_on_a_recording_that_keeps_crashing(
+    rec, db, app, client, auth_headers, media
+):
+    from datetime import timedelta
+
+    from training.db import utcnow
+
+    rid = upload_raw(client, auth_headers(rec.facilitator), rec.session.id, media.moving).json["id"]
+    recording = db.session.get(Recording, rid)
+    recording.status, recording.attempts = "processing", 5
+    recording.job_id = "gone-job"
+    recording.heartbeat_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert requeue_stalled_recordings() == []
+    db.session.commit()
+    recording = db.session.get(Recording, rid)
+    assert recording.status == "failed" and recording.error_code == "transcode_failed"
+    body = client.get(f"/api/v1/recordings/{rid}", headers=auth_headers(rec.facilitator)).json
+    assert body["error"] == "The recording could not be converted. We will look into it."
