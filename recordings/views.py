@@ -142,6 +142,13 @@ def program_recordings(pid: int):
         .order_by(TrainingSession.starts_at, Recording.id)
     ).all()
     analytics = can("recordings.analytics", pid)
+    uploadable = []
+    if can("recordings.upload", pid):
+        uploadable = db.session.scalars(
+            db.select(TrainingSession)
+            .where(TrainingSession.program_id == pid, TrainingSession.status == "scheduled")
+            .order_by(TrainingSession.starts_at)
+        ).all()
     watched = {r.id: ops.watchers(r) for r, _s in rows} if analytics else {}
     return render_template(
         "recordings/program.html",
@@ -151,6 +158,7 @@ def program_recordings(pid: int):
         hits=ops.search(pid, query) if query else [],
         watched=watched,
         analytics=analytics,
+        uploadable=uploadable,
         title=_("Recordings"),
     )
 

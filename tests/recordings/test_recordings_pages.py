@@ -54,5 +54,9 @@ def test_program_page_lists_and_searches(rec, client, login, auth_headers, run_j
     login(client, rec.participant)
     html = client.get(f"/programs/{rec.program.id}/recordings?q=salariale").text
     assert f"/recordings/{rid}?t=3" in html and "Pay equity 101" in html
+    assert f"/sessions/{rec.session.id}/recordings/new" not in html
+    login(client, rec.facilitator)
+    html = client.get(f"/programs/{rec.program.id}/recordings").text
+    assert f"/sessions/{rec.session.id}/recordings/new" in html
     login(client, rec.outsider)
     assert client.get(f"/programs/{rec.program.id}/recordings").status_code == 404
