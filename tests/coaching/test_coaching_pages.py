@@ -6,6 +6,8 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
 from tests.coaching.helpers import TZ, hour_from_now, local_iso
 
 
@@ -18,6 +20,7 @@ def page(app, login, user, pid, **params):
 
 def test_participant_sees_usage_and_slots_by_day_in_own_zone(app, login, world, publish, db):
     world.alice.timezone = "Europe/Paris"
+    world.alice.locale = "en"
     db.session.commit()
     # 20:00-22:00 in Toronto is 02:00-04:00 the next day in Paris.
     start = hour_from_now(96).astimezone(ZoneInfo("America/Toronto")).replace(hour=20)
@@ -31,7 +34,7 @@ def test_participant_sees_usage_and_slots_by_day_in_own_zone(app, login, world, 
     c, html = page(app, login, world.alice, pid)
     assert "0 of 5 coaching sessions used" in html
     paris_day = datetime.fromisoformat(slots[0]["starts_at"]).astimezone(ZoneInfo("Europe/Paris"))
-    assert paris_day.strftime("%A %Y-%m-%d") in html
+    assert format_date(paris_day.date(), "full", locale="en") in html  # "Tuesday, December 1, …"
     assert "02:00–03:00" in html and "03:00–04:00" in html
 
     r = c.post(

@@ -7,9 +7,12 @@ Facilitator: a row per participant (counts and dates only) and coaching use per 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import groupby
 
+from babel.dates import format_date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import Forbidden
@@ -43,7 +46,22 @@ def _tz(program) -> str:
 def index(pid: int):
     program = program_member_or_404(pid)
     tz = _tz(program)
-    ctx = {"program": program, "tz": tz, "local": lambda dt: to_local(dt, tz), "now": utcnow()}
+    locale = get_locale()
+
+    def when(dt, fmt="medium"):
+        """A UTC instant as the viewer's date (in their language) and 24 h time."""
+        local = to_local(dt, tz)
+        return f"{format_date(local.date(), fmt, locale=locale)} {local:%H:%M}"
+
+    ctx = {
+        "program": program,
+        "tz": tz,
+        "local": lambda dt: to_local(dt, tz),
+        "now": utcnow(),
+        "when": when,
+        "day": lambda d: format_date(d, "full", locale=locale),
+        "horizon": utcnow() + timedelta(days=28),
+    }
     if can("coaching.book_self", pid):
         info = q.usage(program, current_user.id)
         slots = q.open_slots(pid, for_user_id=current_user.id)
@@ -56,7 +74,10 @@ def index(pid: int):
             ctx["proposal"] = planning.propose_for(program, current_user)
         ctx["blocks"] = planning.weekly_blocks(pid, current_user.id)
     if can("coaching.coach", pid):
-        ctx["expert_bookings"] = q.expert_bookings(pid, current_user.id)
+        mine = [b for b in q.expert_bookings(pid, current_user.id) if b.active]
+        upcoming = [b for b in mine if b.slot.ends_at > ctx["now"]]
+        past = [b for b in mine if b.slot.ends_at <= ctx["now"]]
+        ctx["expert_bookings"] = upcoming + past[::-1]  # next first, then most recent first
         ctx["my_slots"] = [
             (s, state)
             for s, state in q.slot_states(pid, current_user.id)
