@@ -11,12 +11,14 @@ from rq import cron
 
 from workers.google import sweep as sweep_google_imports
 from workers.mail import requeue_stale_messages
+from workers.reminders import requeue_reminders
 
 PREFIX = os.environ.get("RQ_QUEUE_PREFIX", "copa")
 
 PERIODIC = [
     (requeue_stale_messages, "mail", 60),
     (sweep_google_imports, "default", 900),
+    (requeue_reminders, "default", 300),
 ]
 
 for func, queue, seconds in PERIODIC:
