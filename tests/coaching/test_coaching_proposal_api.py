@@ -124,3 +124,34 @@ def test_facilitator_batch_plan_books_nothing(client, world, weekly_slots, db, m
         headers=world.headers[world.facilitator.id],
     )
     assert len(r.get_json()["booked"]) == 2
+
+
+def test_facilitator_page_shows_plan_then_books_ticked(app, login, world, weekly_slots, db):
+    import re
+
+    from training.coaching.models import Booking
+
+    today = datetime.now(TZ).date()
+    world.program.starts_on = today - timedelta(weeks=6)
+    db.session.commit()
+    pid, bob_id = world.program.id, world.bob.id
+    c = login(app.test_client(), world.facilitator)
+    html = c.get(f"/programs/{pid}/coaching?plan=1").get_data(as_text=True)
+    picks = re.findall(r'name="pick" value="(\d+:\d+)"', html)
+    assert len(picks) == 10 and "Alice" in html and "Bob" in html
+    assert db.session.scalar(db.select(db.func.count(Booking.id))) == 0  # shown, not booked
+    bob_picks = [p for p in picks if p.startswith(f"{bob_id}:")][:2]
+    r = c.post(
+        f"/programs/{pid}/coaching/plan/accept", data={"pick": bob_picks}, follow_redirects=True
+    )
+    assert "2 sessions booked." in r.get_data(as_text=True)
+    rows = db.session.scalars(db.select(Booking)).all()
+    assert [(b.participant_id, b.booked_by_id != b.participant_id) for b in rows] == [
+        (bob_id, True),
+        (bob_id, True),
+    ]
+    # Participants cannot use it.
+    p = login(app.test_client(), world.alice)
+    assert (
+        p.post(f"/programs/{pid}/coaching/plan/accept", data={"pick": picks[:1]}).status_code == 403
+    )

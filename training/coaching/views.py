@@ -87,6 +87,21 @@ def index(pid: int):
         rows = q.overview_rows(program)
         ctx["overview"] = rows
         ctx["companies"] = q.company_usage(rows, program.coaching_quota)
+        if request.args.get("plan"):
+            names = {row["participant_id"]: row["name"] for row in rows}
+            plans = planning.propose_for_behind(program)
+            slots = {
+                s.id: s
+                for s in db.session.scalars(
+                    db.select(CoachingSlot).where(
+                        CoachingSlot.id.in_([o.id for plan in plans.values() for o in plan])
+                    )
+                )
+            }
+            ctx["batch_plan"] = [
+                (pid_, names.get(pid_, "?"), [slots[o.id] for o in plan])
+                for pid_, plan in sorted(plans.items(), key=lambda kv: names.get(kv[0], ""))
+            ]
     ctx["visible_notes"] = lambda b: notes_ops.visible_notes(b, current_user.id)
     return render_template("coaching/index.html", **ctx)
 
@@ -276,4 +291,31 @@ def unavailability(pid: int):
         blocks.append(block)
     planning.set_weekly_blocks(pid, current_user.id, blocks)
     db.session.commit()
+    return _back(pid)
+
+
+@bp.post("/programs/<int:pid>/coaching/plan/accept")
+@login_required
+def accept_plan(pid: int):
+    """The facilitator books the ticked part of the batch plan on the participants' behalf."""
+    require("coaching.book_for_others", pid)
+    actor = current_user.id
+    booked = failed = 0
+    for pick in request.form.getlist("pick"):
+        participant_s, _sep, slot_s = pick.partition(":")
+        if not (participant_s.isdigit() and slot_s.isdigit()):
+            continue
+        slot = db.session.get(CoachingSlot, int(slot_s))
+        if slot is None or slot.program_id != pid:
+            continue
+        try:
+            ops.book_slot(slot.id, int(participant_s), actor_id=actor)
+            db.session.commit()
+            booked += 1
+        except RuleViolation:
+            db.session.rollback()
+            failed += 1
+    flash(_("%(n)s sessions booked.", n=booked), "info")
+    if failed:
+        flash(_("%(n)s proposed slots could not be booked any more.", n=failed), "error")
     return _back(pid)
