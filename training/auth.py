@@ -17,8 +17,12 @@ def init_app(app) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str):
+    """The user of the login session, unless the request brings a bearer token: then the
+    token alone decides (an API client's cookie jar must not override its token)."""
     from training.accounts.models import User
 
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        return None
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 

@@ -186,3 +186,12 @@ def test_unknown_api_route_is_json_404(client, make_user, auth_headers):
     r = client.get("/api/v1/nothing-here", headers=auth_headers(make_user()))
     assert r.status_code == 404
     assert r.get_json()["error"]["code"] == "not_found"
+
+
+def test_bearer_token_wins_over_the_login_session(client, make_user, auth_headers, login):
+    alice, bob = make_user(name="Alice"), make_user(name="Bob")
+    login(client, alice)
+    assert client.get("/api/v1/me").get_json()["name"] == "Alice"
+    assert client.get("/api/v1/me", headers=auth_headers(bob)).get_json()["name"] == "Bob"
+    bad = client.get("/api/v1/me", headers={"Authorization": "Bearer copa_wrong"})
+    assert bad.status_code == 401

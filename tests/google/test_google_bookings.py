@@ -117,11 +117,6 @@ def test_event_deleted_in_google_is_recreated_on_next_change(
     assert (row.event_id, row.generation, row.etag) == (id1, 1, '"n"')
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="training.coaching.invites.send_booking_invites does not check "
-    "Program.invite_sender yet (see the Google report); remove this marker once it does",
-)
 def test_google_invites_mean_no_copa_booking_emails(
     app, db, make_program, booked, connected, google_http, run_jobs
 ):
