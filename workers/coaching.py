@@ -49,3 +49,64 @@ def send_booking_mails(
     )
     db.session.commit()
     return True
+
+
+@app_context
+def sweep_booking_mail(max_age_days: int = 7) -> int:
+    """Periodic sweep: redo what a lost job would have done (Redis down at commit, restart).
+
+    For each booking changed in the last days whose current version has no invite in the
+    outbox, enqueue its invite job again; for each upcoming booking whose reminder job is
+    gone, schedule it again. Both jobs are idempotent, so a sweep that races them is harmless.
+    """
+    from datetime import timedelta
+
+    from rq.job import Job
+
+    from training.coaching import rules as r
+    from training.coaching.invites import (
+        _google_sends_invites,
+        invites_written,
+        mails_job_id,
+        reminder_job_id,
+        schedule_reminder,
+    )
+    from training.coaching.models import Booking, CoachingSlot
+    from training.db import utcnow
+    from training.extensions import db
+    from workers.queues import get_queue, get_redis
+
+    now = utcnow()
+    recent = db.session.scalars(
+        db.select(Booking).where(
+            Booking.updated_at >= now - timedelta(days=max_age_days),
+            Booking.updated_at <= now - timedelta(minutes=2),
+        )
+    ).all()
+    redone = 0
+    for booking in recent:
+        if _google_sends_invites(booking.program) or invites_written(booking):
+            continue
+        if Job.exists(mails_job_id(booking.id, booking.sequence), connection=get_redis()):
+            continue
+        change = "booked" if booking.active else "cancelled"
+        get_queue("default").enqueue(
+            send_booking_mails,
+            booking.id,
+            booking.sequence,
+            change,
+            job_id=mails_job_id(booking.id, booking.sequence),
+            job_timeout=120,
+        )
+        redone += 1
+    upcoming = db.session.scalars(
+        db.select(Booking)
+        .join(CoachingSlot, CoachingSlot.id == Booking.slot_id)
+        .where(Booking.status == r.BOOKED, CoachingSlot.starts_at > now + timedelta(hours=24))
+    ).all()
+    for booking in upcoming:
+        if not Job.exists(reminder_job_id(booking.id, booking.sequence), connection=get_redis()):
+            schedule_reminder(booking)
+            redone += 1
+    db.session.commit()  # schedule_reminder enqueues after commit
+    return redone

@@ -9,6 +9,7 @@ import os
 
 from rq import cron
 
+from workers.coaching import sweep_booking_mail
 from workers.google import sweep as sweep_google_imports
 from workers.mail import requeue_stale_messages
 from workers.reminders import requeue_reminders
@@ -19,6 +20,7 @@ PERIODIC = [
     (requeue_stale_messages, "mail", 60),
     (sweep_google_imports, "default", 900),
     (requeue_reminders, "default", 300),
+    (sweep_booking_mail, "default", 300),
 ]
 
 for func, queue, seconds in PERIODIC:

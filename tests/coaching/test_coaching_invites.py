@@ -177,3 +177,37 @@ def test_no_copa_invites_when_google_sends_them(world, publish, book, db):
     send_booking_invites(db.session.get(Booking, bid), "created")
     db.session.flush()
     assert outbox(db) == []
+
+
+def test_sweep_redoes_invites_and_reminder_that_redis_lost(
+    world, publish, book, db, run_jobs, redis_conn
+):
+    """Redis lost the queued invite job and the scheduled reminder: the sweep brings both back."""
+    import sqlalchemy as sa
+    from rq import Queue
+
+    from training.coaching.models import Booking
+    from training.db import utcnow
+    from workers.coaching import sweep_booking_mail
+    from workers.queues import all_queue_names
+
+    alice = world.alice.email
+    slot = publish()[0]
+    bid = book(slot["id"], world.alice).get_json()["id"]
+    for name in all_queue_names():  # the restart: queues and schedules are gone
+        q = Queue(name, connection=redis_conn)
+        q.empty()
+        for job_id in q.scheduled_job_registry.get_job_ids():
+            q.scheduled_job_registry.remove(job_id)
+            redis_conn.delete(f"rq:job:{job_id}")
+    db.session.execute(sa.update(Booking).values(updated_at=utcnow() - timedelta(minutes=5)))
+    db.session.commit()
+    assert run_jobs() == 0 and outbox(db, alice) == []
+
+    assert sweep_booking_mail() == 2  # the invite job, and the reminder
+    run_jobs()
+    assert [m.ics_method for m in outbox(db, alice)] == ["REQUEST"]
+    assert sweep_booking_mail() == 0  # nothing left to redo
+    booking = db.session.get(Booking, bid)
+    run_jobs(until=booking.slot.starts_at)
+    assert any("reminder" in (m.dedupe_key or "") for m in outbox(db, alice))

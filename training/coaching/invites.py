@@ -98,6 +98,31 @@ def _send(event: CalendarEvent, method: str, user: User, program: Program, booki
     )
 
 
+def mails_job_id(booking_id: int, sequence: int) -> str:
+    from workers.queues import job_id
+
+    return job_id("coaching-mails", booking_id, sequence)
+
+
+def reminder_job_id(booking_id: int, sequence: int) -> str:
+    from workers.queues import job_id
+
+    return job_id("coaching-reminder", booking_id, sequence)
+
+
+def invites_written(booking: Booking) -> bool:
+    """Whether this version of the booking already has its invites in the outbox."""
+    from training.mail.models import OutboxMessage
+
+    prefix = f"coaching-{booking.id}-{booking.sequence}-"
+    return (
+        db.session.scalar(
+            db.select(OutboxMessage.id).where(OutboxMessage.dedupe_key.startswith(prefix)).limit(1)
+        )
+        is not None
+    )
+
+
 def announce_change(
     booking: Booking,
     change: str,
@@ -123,7 +148,7 @@ def announce_change(
         previous_expert_id,
         [s.id for s in alternatives or []],
         queue="default",
-        job_id=f"coaching-mails-{booking.id}-{booking.sequence}",
+        job_id=mails_job_id(booking.id, booking.sequence),
         job_timeout=120,
         retry=Retry(max=3, interval=[10, 60, 300]),
         failure_ttl=7 * 24 * 3600,
@@ -176,7 +201,7 @@ def schedule_reminder(booking: Booking) -> None:
         booking.sequence,
         queue="default",
         at=at,
-        job_id=f"coaching-reminder-{booking.id}-{booking.sequence}",
+        job_id=reminder_job_id(booking.id, booking.sequence),
         job_timeout=60,
     )
 
