@@ -238,3 +238,61 @@ def test_concurrent_edits_get_distinct_sequences(app, cast, auth_headers, create
         )
     ).all()
     assert sorted(k.split("-")[2] for k in keys) == ["0", "1", "2", "3", "4"]
+
+
+def test_fall_back_day_through_the_api_keeps_the_wall_clock(client, cast, auth_headers):
+    # 2027-11-07 is the first fall-back day still ahead (2026-11-01 is past: its start is a 422)
+    headers = auth_headers(cast.facilitator)
+    url = f"/api/v1/programs/{cast.program.id}/sessions"
+    after = client.post(
+        url,
+        json={"title": "A", "starts_at": "2027-11-07T10:00", "duration_minutes": 60},
+        headers=headers,
+    )
+    assert after.get_json()["starts_at"] == "2027-11-07T10:00:00-05:00"
+    repeated = client.post(
+        url,
+        json={"title": "B", "starts_at": "2027-11-07T01:30", "duration_minutes": 60},
+        headers=headers,
+    )
+    # the repeated hour: the first 01:30 (EDT), ending at 01:30 EST one real hour later
+    assert repeated.get_json()["starts_at"] == "2027-11-07T01:30:00-04:00"
+    assert repeated.get_json()["ends_at"] == "2027-11-07T01:30:00-05:00"
+    past = client.post(
+        url,
+        json={"title": "C", "starts_at": "2026-11-01T10:00", "duration_minutes": 60},
+        headers=headers,
+    )
+    assert past.status_code == 422 and past.get_json()["error"]["code"] == "starts_in_past"
+
+
+def test_a_wall_clock_time_skipped_by_spring_forward_is_a_422(client, cast, auth_headers, db):
+    from training.sessions.models import TrainingSession
+
+    r = client.post(
+        f"/api/v1/programs/{cast.program.id}/sessions",
+        json={"title": "Night owl", "starts_at": "2027-03-14T02:30", "duration_minutes": 60},
+        headers=auth_headers(cast.facilitator),
+    )
+    assert r.status_code == 422
+    error = r.get_json()["error"]
+    assert error["code"] == "nonexistent_local_time"
+    assert "2027-03-14 02:30" in error["message"] and "America/Toronto" in error["message"]
+    assert db.session.scalar(db.select(db.func.count(TrainingSession.id))) == 0
+    # with an explicit offset the instant is unambiguous and accepted
+    r = client.post(
+        f"/api/v1/programs/{cast.program.id}/sessions",
+        json={"title": "Night owl", "starts_at": "2027-03-14T02:30-05:00", "duration_minutes": 60},
+        headers=auth_headers(cast.facilitator),
+    )
+    assert r.status_code == 201
+    assert r.get_json()["starts_at"] == "2027-03-14T03:30:00-04:00"
+
+
+def test_unknown_session_is_a_404_with_a_message(client, cast, auth_headers):
+    r = client.get("/api/v1/sessions/999999", headers=auth_headers(cast.alice))
+    assert r.status_code == 404
+    assert r.get_json()["error"] == {
+        "code": "not_found",
+        "message": "This session does not exist.",
+    }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import Field
 
@@ -72,7 +73,7 @@ def _session(
 ) -> tuple[TrainingSession, Program]:
     session = operations.locked_session(sid) if lock else db.session.get(TrainingSession, sid)
     if session is None:
-        raise ApiError(404, "not_found", "Not found.")
+        raise ApiError(404, "not_found", _("This session does not exist."))
     program = (
         require(action, session.program_id) if action else program_member_or_404(session.program_id)
     )

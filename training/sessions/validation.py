@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
-from training.timeutil import parse_local_datetime, zone
+from training.timeutil import parse_local_datetime, to_local, zone
 
 MAX_DURATION = timedelta(hours=12)
 TITLE_MAX = 200
@@ -57,13 +57,27 @@ def check_join_url(value: str | None) -> str | None:
 
 def _parse_time(value, tz_name: str, field: str) -> datetime:
     try:
-        return parse_local_datetime(value, tz_name)
-    except (ValueError, TypeError):
+        parsed = parse_local_datetime(value, tz_name)
+        wall = value if isinstance(value, datetime) else datetime.fromisoformat(value.strip())
+    except (ValueError, TypeError, AttributeError):
         raise invalid(
             "invalid_datetime",
             _("“%(value)s” is not a date and time (use 2026-03-08T10:00).", value=value),
             field,
         ) from None
+    if wall.tzinfo is None and to_local(parsed, tz_name).replace(tzinfo=None) != wall:
+        # a wall-clock time inside the spring-forward gap does not exist: never shift it silently
+        raise invalid(
+            "nonexistent_local_time",
+            _(
+                "%(value)s does not exist in %(zone)s: the clocks jump forward that night. "
+                "Choose another time.",
+                value=wall.strftime("%Y-%m-%d %H:%M"),
+                zone=tz_name,
+            ),
+            field,
+        )
+    return parsed
 
 
 def clean_session_input(
