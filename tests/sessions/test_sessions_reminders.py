@@ -130,3 +130,33 @@ def test_sweep_reschedules_reminders_that_redis_lost(app, cast, create_session, 
     assert requeue_reminders() == 2
     assert _scheduled(app) == lost
     assert requeue_reminders() == 0
+
+
+def test_changing_the_offsets_moves_reminders_of_upcoming_sessions(
+    app, prefix, client, cast, auth_headers, create_session, smtp_server, run_jobs, future
+):
+    from workers.reminders import send_session_reminder
+
+    session = create_session(starts_at=future(days=3))
+    sid = session["id"]
+    starts = datetime.fromisoformat(session["starts_at"])
+    ts = int(starts.timestamp())
+    run_jobs()  # the invites
+    r = client.put(
+        f"/api/v1/programs/{cast.program.id}/session-settings",
+        json={"reminder_minutes": [120, 60]},
+        headers=auth_headers(cast.facilitator),
+    )
+    assert r.status_code == 200
+    assert _scheduled(app) == {
+        f"{prefix}-session-reminder-{sid}-120-{ts}",
+        f"{prefix}-session-reminder-{sid}-60-{ts}",
+    }
+    # a 24 h job that Redis still held from before does nothing now
+    assert send_session_reminder(sid, 1440, ts) == 0
+    run_jobs(until=starts - timedelta(hours=23))
+    assert _reminders_to(smtp_server, cast.alice.email) == []
+    run_jobs(until=starts - timedelta(minutes=119))
+    assert len(_reminders_to(smtp_server, cast.alice.email)) == 1
+    run_jobs(until=starts - timedelta(minutes=59))
+    assert len(_reminders_to(smtp_server, cast.alice.email)) == 2

@@ -200,12 +200,15 @@ def set_reminder_minutes(program: Program, text: str) -> SessionSettings:
             _("Reminders are minutes before the start, e.g. 1440,60 (at most 14 days)."),
             "reminder_minutes",
         ) from None
+    old_offsets = reminders.reminder_offsets(program.id)
     settings = db.session.get(SessionSettings, program.id)
     if settings is None:
         settings = SessionSettings(program_id=program.id)
         db.session.add(settings)
     settings.reminder_minutes = ",".join(str(v) for v in offsets)
     db.session.flush()
+    if settings.reminder_offsets != old_offsets:
+        reminders.reschedule_program_reminders(program.id, old_offsets)
     return settings
 
 

@@ -75,11 +75,31 @@ def schedule_reminders(session: TrainingSession) -> list[str]:
     return ids
 
 
-def drop_reminders(session_id: int, starts_at: datetime, program_id: int) -> None:
-    """Remove the scheduled reminder jobs for that start time, once the transaction commits."""
+def drop_reminders(
+    session_id: int, starts_at: datetime, program_id: int, offsets: tuple[int, ...] | None = None
+) -> None:
+    """Remove the scheduled reminder jobs for that start time, once the transaction commits
+    (``offsets``: the minutes to drop; the program's current ones when not given)."""
     pending = db.session.info.setdefault(_DROP_KEY, [])
-    for minutes in reminder_offsets(program_id):
+    for minutes in offsets if offsets is not None else reminder_offsets(program_id):
         pending.append(job_id(session_id, minutes, starts_at))
+
+
+def reschedule_program_reminders(program_id: int, old_offsets: tuple[int, ...]) -> None:
+    """After the program's reminder offsets changed: drop the jobs of the offsets no longer
+    wanted and schedule the new ones, for every upcoming session (after commit)."""
+    removed = tuple(set(old_offsets) - set(reminder_offsets(program_id)))
+    upcoming = db.session.scalars(
+        db.select(TrainingSession).where(
+            TrainingSession.program_id == program_id,
+            TrainingSession.status == "scheduled",
+            TrainingSession.starts_at > utcnow(),
+        )
+    )
+    for session in upcoming:
+        if removed:
+            drop_reminders(session.id, session.starts_at, program_id, removed)
+        schedule_reminders(session)
 
 
 @sa.event.listens_for(Session, "after_commit")
@@ -115,6 +135,8 @@ def send_reminder_mails(session_id: int, minutes: int, starts_ts: int) -> int:
     if session is None or session.status != "scheduled":
         return 0
     if int(session.starts_at.timestamp()) != starts_ts or session.starts_at <= utcnow():
+        return 0
+    if minutes not in reminder_offsets(session.program_id):  # the program changed its offsets
         return 0
     program = db.session.get(Program, session.program_id)
     declined = set(
