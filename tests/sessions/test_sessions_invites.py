@@ -118,6 +118,14 @@ def test_member_added_later_gets_upcoming_and_removed_member_gets_cancel(
     received = _invites_to(smtp_server, cast.bob.email)
     assert [str(c["method"]) for _p, _i, c, _m in received] == ["CANCEL"]
     assert str(received[0][2].walk("VEVENT")[0]["uid"]).startswith(f"session-{upcoming['id']}@")
+    # Bob reads why: the session still takes place, he is just no longer in it
+    message = received[0][3]
+    assert message["Subject"] == "No longer invited: Upcoming"
+    text = message.get_body(("plain",)).get_content()
+    assert "no longer a member of CoPA Pricing" in text
+    assert "Cancelled" not in text
+    # the others are not told anything
+    assert _invites_to(smtp_server, cast.alice.email) == []
 
 
 def test_google_sender_suppresses_copa_invites(
@@ -145,3 +153,31 @@ def test_invites_are_sent_once_even_if_queued_twice(
     db.session.commit()
     run_jobs()
     assert len(_invites_to(smtp_server, cast.alice.email)) == 1
+
+
+def test_invites_survive_redis_losing_the_mail_jobs(
+    cast, db, create_session, smtp_server, run_jobs
+):
+    """A Redis restart between the commit and the send loses no invite: the outbox row stays
+    queued and the periodic sweep queues it again."""
+    from datetime import timedelta
+
+    from training.mail.models import OutboxMessage
+    from workers.mail import requeue_stale_messages
+    from workers.queues import get_queue
+
+    create_session(title="Survivor")
+    mail_queue = get_queue("mail")
+    assert mail_queue.count == 4  # one invite per member, waiting in Redis
+    mail_queue.empty()  # what a Redis restart without persistence does
+    assert run_jobs() == 0
+    assert smtp_server.messages == []
+    # the sweep leaves fresh rows to their jobs; these are three minutes old
+    for message in db.session.scalars(db.select(OutboxMessage)):
+        message.created_at -= timedelta(minutes=3)
+    db.session.commit()
+    assert requeue_stale_messages() == 4
+    run_jobs()
+    (invite,) = _invites_to(smtp_server, cast.alice.email)
+    assert str(invite[2].walk("VEVENT")[0]["summary"]) == "Survivor"
+    assert len(smtp_server.messages) == 4

@@ -77,7 +77,9 @@ def send_invite(
             "when": when_text(session, tz_name, locale),
             "page_url": session_url(session.id),
         }
-        if method == "CANCEL":
+        if change == "removed":
+            subject = _("No longer invited: %(title)s", title=session.title)
+        elif method == "CANCEL":
             subject = _("Cancelled: %(title)s", title=session.title)
         elif change == "updated":
             subject = _("Updated: %(title)s", title=session.title)
