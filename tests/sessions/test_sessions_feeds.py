@@ -183,3 +183,42 @@ def test_weak_validator_from_a_proxy_still_gets_304(client, cast, auth_headers, 
     assert client.get(path, headers={"If-None-Match": f"W/{etag}"}).status_code == 304
     assert client.get(path, headers={"If-None-Match": '"other", ' + etag}).status_code == 304
     assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_a_cancelled_session_leaves_the_feeds_after_30_days(
+    client, cast, auth_headers, create_session, db
+):
+    from datetime import timedelta
+
+    from training.db import utcnow
+    from training.sessions.models import TrainingSession
+
+    kept = create_session(title="Kept")
+    gone = create_session(title="Cancelled long ago")
+    client.delete(f"/api/v1/sessions/{gone['id']}", headers=auth_headers(cast.facilitator))
+    personal = _path(_links(client, cast.alice, auth_headers)["feed_url"])
+    (program_wide,) = _links(client, cast.facilitator, auth_headers)["program_feeds"]
+    paths = (personal, _path(program_wide["feed_url"]))
+    before = {}
+    for path in paths:
+        r = client.get(path)
+        titles = {
+            str(v["summary"]): str(v["status"]) for v in Calendar.from_ical(r.data).walk("VEVENT")
+        }
+        assert titles == {"Kept": "CONFIRMED", "Cancelled long ago": "CANCELLED"}
+        before[path] = r.headers["ETag"]
+
+    session = db.session.get(TrainingSession, gone["id"])
+    session.updated_at = utcnow() - timedelta(days=29, hours=23)
+    db.session.commit()
+    assert b"Cancelled long ago" in client.get(personal).data  # still inside the 30 days
+
+    session = db.session.get(TrainingSession, gone["id"])
+    session.updated_at = utcnow() - timedelta(days=30, minutes=1)
+    db.session.commit()
+    for path in paths:
+        r = client.get(path, headers={"If-None-Match": before[path]})
+        assert r.status_code == 200  # the content changed, so did the ETag
+        titles = [str(v["summary"]) for v in Calendar.from_ical(r.data).walk("VEVENT")]
+        assert titles == ["Kept"]
+    assert kept["status"] == "scheduled"

@@ -196,3 +196,45 @@ def test_demo_seed_has_ten_sessions_with_attendance(app, db):
     )
     assert held in (3, 4)  # weekly from three weeks ago; today's may be over
     assert db.session.scalar(db.select(db.func.count(SessionAttendance.id))) == held * 40
+
+
+def test_material_downloads_cannot_escape_their_session(
+    app, client, cast, login, create_session, auth_headers, make_program, make_member, db
+):
+    from pathlib import Path
+
+    from training.sessions.models import SessionMaterial
+
+    first = create_session()["id"]
+    second = create_session(title="Second")["id"]
+    r = client.post(
+        f"/api/v1/sessions/{first}/materials",
+        data={"file": (io.BytesIO(b"secret notes"), "../../../../etc/passwd")},
+        headers=auth_headers(cast.facilitator),
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 201
+    material = r.get_json()
+    assert material["filename"] == "passwd"
+    stored = db.session.get(SessionMaterial, material["id"])
+    folder = Path(app.config["MEDIA_ROOT"]) / "materials" / str(first)
+    assert (folder / stored.stored_name).read_bytes() == b"secret notes"
+    assert {p.name for p in folder.iterdir()} == {stored.stored_name}
+
+    login(client, cast.alice)
+    download = client.get(material["url"])
+    try:
+        assert download.status_code == 200 and download.data == b"secret notes"
+        assert download.headers["Content-Disposition"] == "attachment; filename=passwd"
+    finally:
+        download.close()
+    # the same file through another session's URL, or through made-up paths: 404
+    assert client.get(f"/sessions/{second}/materials/{material['id']}").status_code == 404
+    assert client.get(f"/sessions/{first}/materials/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    assert client.get(f"/sessions/{first}/materials/{material['id'] + 1}").status_code == 404
+    # a member of another program, with a session of her own, still gets a 404
+    other = make_program(title="Other program")
+    make_member(other, "facilitator", user=cast.outsider)
+    login(client, cast.outsider)
+    assert client.get(material["url"]).status_code == 404
+    assert "secret notes" not in client.get(f"/sessions/{first}").get_data(as_text=True)
