@@ -296,3 +296,30 @@ def test_unknown_session_is_a_404_with_a_message(client, cast, auth_headers):
         "code": "not_found",
         "message": "This session does not exist.",
     }
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"starts_at": "9999-12-31T23:30"}, "invalid_datetime"),  # no year 10000 end
+        ({"join_url": "https://meet.example/" + "a" * 2000}, "invalid_join_url"),
+        ({"join_url": "https://meet.example/a b"}, "invalid_join_url"),
+        ({"title": "Pricing\x00workshop"}, "invalid_characters"),
+        ({"title": "Two\nlines"}, "invalid_characters"),
+        ({"description": "Notes\x00"}, "invalid_characters"),
+    ],
+)
+def test_input_the_database_would_choke_on_is_a_422(
+    client, cast, auth_headers, future, db, changes, code
+):
+    """Not a 500 on PostgreSQL (NUL bytes, VARCHAR(2000)) nor an overflow anywhere."""
+    from training.sessions.models import TrainingSession
+
+    r = client.post(
+        f"/api/v1/programs/{cast.program.id}/sessions",
+        json={"title": "T", "starts_at": future(), "duration_minutes": 60, **changes},
+        headers=auth_headers(cast.facilitator),
+    )
+    assert r.status_code == 422, r.get_json()
+    assert r.get_json()["error"]["code"] == code
+    assert db.session.scalar(db.select(db.func.count(TrainingSession.id))) == 0

@@ -238,3 +238,30 @@ def test_material_downloads_cannot_escape_their_session(
     login(client, cast.outsider)
     assert client.get(material["url"]).status_code == 404
     assert "secret notes" not in client.get(f"/sessions/{first}").get_data(as_text=True)
+
+
+def test_form_limits_and_cancel_needs_a_reason(client, cast, login, future, create_session, db):
+    from training.sessions.models import TrainingSession
+
+    login(client, cast.facilitator)
+    r = client.post(
+        f"/programs/{cast.program.id}/sessions/new",
+        data={
+            "title": "Long",
+            "starts_at": future(),
+            "duration_minutes": "60",
+            "description": "x" * 20_001,
+        },
+    )
+    assert r.status_code == 422
+    assert "longer than 20000 characters" in r.get_data(as_text=True)
+    sid = create_session()["id"]
+    r = client.post(f"/sessions/{sid}/cancel", data={"reason": "   "}, follow_redirects=True)
+    assert "Give a reason for the cancellation" in r.get_data(as_text=True)
+    assert db.session.get(TrainingSession, sid).status == "scheduled"
+    r = client.post(
+        f"/sessions/{sid}/cancel", data={"reason": "Speaker ill"}, follow_redirects=True
+    )
+    page = r.get_data(as_text=True)
+    assert "Reason: Speaker ill" in page and "(cancelled)" in page
+    assert client.post(f"/sessions/{sid}/cancel", data={"reason": "again"}).status_code == 409

@@ -34,7 +34,7 @@ def add_material(session: TrainingSession, upload: FileStorage | None, *, by: Us
     if upload is None or not upload.filename:
         raise SessionError(422, "file_required", _("Choose a file to attach."), "file")
     filename = os.path.basename(upload.filename.replace("\\", "/")).strip()[:255]
-    if not filename or not secure_filename(filename):
+    if not filename or not secure_filename(filename) or not filename.isprintable():
         raise SessionError(422, "invalid_filename", _("This file name is not usable."), "file")
     stored_name = secrets.token_hex(16)
     folder = material_dir(session.id)

@@ -28,9 +28,15 @@ from training.sessions.models import (
     TrainingSession,
     parse_reminder_minutes,
 )
-from training.sessions.validation import SessionError, SessionInput, clean_session_input
+from training.sessions.validation import (
+    SessionError,
+    SessionInput,
+    check_text,
+    clean_session_input,
+)
 
 SIGNIFICANT = ("title", "description", "join_url", "starts_at", "ends_at")
+REASON_MAX = 2000
 
 
 def schedule_session(program: Program, data: SessionInput, *, now: datetime | None = None):
@@ -91,8 +97,9 @@ def update_session(session: TrainingSession, data: SessionInput, *, now: datetim
 
 def cancel_session(session: TrainingSession, reason: str | None) -> TrainingSession:
     _ensure_editable(session)
+    reason = check_text(reason or "", "reason", REASON_MAX)
     session.status = "cancelled"
-    session.cancel_reason = (reason or "").strip() or None
+    session.cancel_reason = reason or None
     session.sequence += 1
     session.updated_at = utcnow()
     db.session.flush()

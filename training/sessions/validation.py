@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -12,6 +13,10 @@ from training.timeutil import parse_local_datetime, to_local, zone
 
 MAX_DURATION = timedelta(hours=12)
 TITLE_MAX = 200
+DESCRIPTION_MAX = 20_000
+JOIN_URL_MAX = 2000
+# C0 control characters other than tab, newline and carriage return (PostgreSQL refuses NUL)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class SessionError(Exception):
@@ -39,12 +44,35 @@ class SessionInput:
     description: str | None = None
 
 
+def check_text(value: str, field: str, limit: int, *, single_line: bool = False) -> str:
+    """``value`` stripped; 422 when it is too long or holds control characters."""
+    value = value.strip()
+    if _CONTROL.search(value) or (single_line and ("\n" in value or "\r" in value)):
+        raise invalid(
+            "invalid_characters", _("This text contains characters that are not allowed."), field
+        )
+    if len(value) > limit:
+        raise invalid(
+            f"{field}_too_long", _("This text is longer than %(n)s characters.", n=limit), field
+        )
+    return value
+
+
 def check_join_url(value: str | None) -> str | None:
     if value is None:
         return None
     value = value.strip()
     if not value:
         return None
+    if len(value) > JOIN_URL_MAX or _CONTROL.search(value) or any(c.isspace() for c in value):
+        raise invalid(
+            "invalid_join_url",
+            _(
+                "The join link must be a single web address of at most %(n)s characters.",
+                n=JOIN_URL_MAX,
+            ),
+            "join_url",
+        )
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise invalid(
@@ -59,7 +87,8 @@ def _parse_time(value, tz_name: str, field: str) -> datetime:
     try:
         parsed = parse_local_datetime(value, tz_name)
         wall = value if isinstance(value, datetime) else datetime.fromisoformat(value.strip())
-    except (ValueError, TypeError, AttributeError):
+        to_local(parsed + MAX_DURATION, tz_name)  # room for the end (year 9999 overflows)
+    except (ValueError, TypeError, AttributeError, OverflowError):
         raise invalid(
             "invalid_datetime",
             _("“%(value)s” is not a date and time (use 2026-03-08T10:00).", value=value),
@@ -114,7 +143,7 @@ def clean_session_input(
                 _("The title is longer than %(n)s characters.", n=TITLE_MAX),
                 "title",
             )
-        changes["title"] = title
+        changes["title"] = check_text(title, "title", TITLE_MAX, single_line=True)
 
     if current is None and data.starts_at is None:
         raise invalid("start_required", _("Give the session a start time."), "starts_at")
@@ -165,5 +194,5 @@ def clean_session_input(
     if data.join_url is not None:
         changes["join_url"] = check_join_url(data.join_url)
     if data.description is not None or current is None:
-        changes["description"] = (data.description or "").strip()
+        changes["description"] = check_text(data.description or "", "description", DESCRIPTION_MAX)
     return changes

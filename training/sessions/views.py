@@ -158,11 +158,19 @@ def edit(sid: int):
 def cancel(sid: int):
     session = _session_or_404(sid)
     require("sessions.manage", session.program_id)
+    reason = request.form.get("reason", "").strip()
+    if not reason:  # the members read it in the cancellation e-mail
+        flash(_("Give a reason for the cancellation: the members read it."), "error")
+        return redirect(url_for("sessions.show", sid=sid))
     session = operations.locked_session(sid)
     try:
-        operations.cancel_session(session, request.form.get("reason"))
+        operations.cancel_session(session, reason)
     except SessionError as exc:
-        abort(exc.status)
+        db.session.rollback()
+        if exc.status != 422:
+            abort(exc.status)
+        flash(exc.message, "error")
+        return redirect(url_for("sessions.show", sid=sid))
     db.session.commit()
     flash(_("Session cancelled; the members were told."), "success")
     return redirect(url_for("sessions.show", sid=sid))
