@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import requests
 from icalendar import Calendar
 
-from tests.calendar.radicale_checks import check_invite
+from tests.calendar.radicale_checks import check_invite, meaning
 
 
 def _invites_to(smtp_server, email):
@@ -25,7 +26,7 @@ def _invites_to(smtp_server, email):
 
 
 def test_sequence_progression_create_edit_reschedule_cancel(
-    client, cast, auth_headers, smtp_server, run_jobs, future
+    client, cast, auth_headers, smtp_server, run_jobs, future, radicale_server
 ):
     headers = auth_headers(cast.facilitator)
     r = client.post(
@@ -77,6 +78,15 @@ def test_sequence_progression_create_edit_reschedule_cancel(
     assert methods == ["REQUEST", "REQUEST", "REQUEST", "CANCEL"]
     assert sequences == [0, 1, 2, 3]
     assert len(uids) == 1
+    # the e-mailed copies, stored one after the other in a real CalDAV calendar under their UID
+    (uid,) = uids
+    item_url = f"{radicale_server.new_calendar()}{uid}.ics"
+    for n, (_part, ics, _calendar, _message) in enumerate(received):
+        put = requests.put(
+            item_url, data=ics, headers={"Content-Type": "text/calendar; charset=utf-8"}, timeout=10
+        )
+        assert put.status_code == (201 if n == 0 else 204), put.text
+        assert meaning(requests.get(item_url, timeout=10).content) == meaning(ics)
     first = received[0][2].walk("VEVENT")[0]
     assert "https://meet.example/pricing" in str(first["description"])
     assert "Speaker ill" in received[3][3].get_body(("plain",)).get_content()
