@@ -18,6 +18,7 @@ removed afterwards.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import random
 import secrets
@@ -43,6 +44,12 @@ import sqlalchemy as sa  # noqa: E402
 
 PG_URL = os.environ.get("COPA_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def percentile(sorted_values: list[float], pct: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least pct % of values at or below."""
+    rank = math.ceil(pct / 100 * len(sorted_values))
+    return sorted_values[max(0, rank - 1)]
 
 
 def free_port() -> int:
@@ -160,11 +167,13 @@ def start_server(env: dict, workers: int, threads: int) -> tuple[subprocess.Pope
 
 def race(url: str, program_id: int, tokens: dict[int, str], clients: int):
     ids = sorted(tokens)
-    latencies: list[float] = []
+    latencies: list[float] = []  # each booking POST, send to full answer
+    list_latencies: list[float] = []  # each listing GET
     outcomes: Counter = Counter()
     wins: list[tuple[int, int]] = []  # (participant, slot)
     lock = threading.Lock()
-    barrier = threading.Barrier(clients)
+    started: list[float] = []  # when the barrier let every client go at once
+    barrier = threading.Barrier(clients, action=lambda: started.append(time.perf_counter()))
 
     def client(i: int):
         pid = ids[i % len(ids)]
@@ -175,11 +184,16 @@ def race(url: str, program_id: int, tokens: dict[int, str], clients: int):
             known: list[int] = []
             while True:
                 if not known:
-                    listing = http.get(
+                    t0 = time.perf_counter()
+                    resp = http.get(
                         f"{url}/api/v1/programs/{program_id}/slots",
                         params={"status": "open"},
                         timeout=60,
-                    ).json()["slots"]
+                    )
+                    listed = time.perf_counter() - t0
+                    with lock:
+                        list_latencies.append(listed)
+                    listing = resp.json()["slots"]
                     if not listing:
                         return
                     known = [s["id"] for s in listing]
@@ -203,11 +217,10 @@ def race(url: str, program_id: int, tokens: dict[int, str], clients: int):
                 if code >= 500:
                     raise RuntimeError(f"server error: {body}")
 
-    t0 = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         for f in [pool.submit(client, i) for i in range(clients)]:
             f.result()
-    return time.perf_counter() - t0, latencies, outcomes, wins
+    return time.perf_counter() - started[0], latencies, list_latencies, outcomes, wins
 
 
 def audit(database_url: str, quota: int) -> tuple[int, int]:
@@ -260,7 +273,10 @@ def run(backend: str, args) -> dict:
             program_id, tokens, quota = seed(env, args.participants, args.slots)
             proc, url = start_server(env, args.workers, args.threads)
             try:
-                wall, latencies, outcomes, wins = race(url, program_id, tokens, args.clients)
+                load = os.getloadavg()[0]
+                wall, latencies, list_latencies, outcomes, wins = race(
+                    url, program_id, tokens, args.clients
+                )
             finally:
                 proc.send_signal(signal.SIGINT)
                 proc.wait(timeout=30)
@@ -271,6 +287,7 @@ def run(backend: str, args) -> dict:
             drop()
             cleanup_redis(prefix)
     ms = sorted(x * 1000 for x in latencies)
+    list_ms = sorted(x * 1000 for x in list_latencies)
     return {
         "backend": backend,
         "requests": len(ms),
@@ -278,7 +295,11 @@ def run(backend: str, args) -> dict:
         "conflicts": sum(v for k, v in outcomes.items() if k != "201"),
         "rate": outcomes["201"] / wall,
         "p50": statistics.median(ms),
-        "p95": ms[max(0, int(len(ms) * 0.95) - 1)],
+        "p95": percentile(ms, 95),
+        "p99": percentile(ms, 99),
+        "max": ms[-1],
+        "list_p95": percentile(list_ms, 95),
+        "load": load,
         "doubles": max(doubles, client_doubles),
         "overruns": max(overruns, client_overruns),
     }
@@ -304,18 +325,23 @@ def main() -> int:
         "booked",
         "409s",
         "bookings/s",
-        "p50 ms",
-        "p95 ms",
+        "POST p50 ms",
+        "POST p95 ms",
+        "POST p99 ms",
+        "POST max ms",
+        "list p95 ms",
         "double bookings",
         "quota overruns",
+        "load avg (1 min)",
     )
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for r in rows:
         print(
             f"| {r['backend']} | {r['requests']} | {r['booked']} | {r['conflicts']} | "
-            f"{r['rate']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['doubles']} | "
-            f"{r['overruns']} |"
+            f"{r['rate']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
+            f"{r['max']:.1f} | {r['list_p95']:.1f} | {r['doubles']} | {r['overruns']} | "
+            f"{r['load']:.2f} |"
         )
     return 0 if all(r["doubles"] == 0 and r["overruns"] == 0 for r in rows) else 1
 

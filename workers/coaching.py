@@ -30,9 +30,10 @@ def send_booking_mails(
     previous_expert_id: int | None = None,
     alternative_slot_ids: list[int] | None = None,
 ) -> bool:
-    """Invites for one version of a booking. A newer version supersedes this one (its own job
-    sends the current state), so a stale job does nothing. Safe to run twice (dedupe keys)."""
-    from training.coaching.invites import send_booking_invites
+    """Invites and the 24 h reminder for one version of a booking. A newer version supersedes
+    this one (its own job sends the current state), so a stale job does nothing. Safe to run
+    twice (dedupe keys; the reminder's job id is per version)."""
+    from training.coaching.invites import schedule_reminder, send_booking_invites
     from training.coaching.models import Booking, CoachingSlot
     from training.extensions import db
 
@@ -47,6 +48,8 @@ def send_booking_mails(
     send_booking_invites(
         booking, change, previous_expert_id=previous_expert_id, alternatives=alternatives
     )
+    if booking.active:
+        schedule_reminder(booking)  # enqueued when this job commits
     db.session.commit()
     return True
 

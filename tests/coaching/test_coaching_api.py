@@ -297,3 +297,75 @@ def test_withdrawing_a_held_session_is_refused(client, world, db):
     db.session.commit()
     r = client.delete(f"/api/v1/slots/{slot.id}", headers=world.headers[world.expert.id])
     assert (r.status_code, r.get_json()["error"]["code"]) == (409, "session_held")
+
+
+def test_race_past_the_fast_path_is_decided_by_the_unique_index(world, publish, book, db):
+    """A request that read the slot free just before someone else's booking committed: under
+    the locks its INSERT meets the partial unique index and it gets slot_taken; the same
+    participant's second request (a double click) gets the booking it already has."""
+    import pytest
+
+    from training.coaching import operations as ops
+    from training.coaching.models import Booking, CoachingSlot
+    from training.coaching.rules import RuleViolation
+
+    slot_id = publish()[0]["id"]
+    alice_id, bob_id = world.alice.id, world.bob.id
+    first = book(slot_id, world.alice)
+    assert first.status_code == 201
+    stale = (db.session.get(CoachingSlot, slot_id), None, None)  # "no active booking yet"
+    with pytest.raises(RuleViolation) as caught:
+        ops.book_slot(slot_id, bob_id, actor_id=bob_id, preloaded=stale)
+    assert (caught.value.status, caught.value.code) == (409, "slot_taken")
+    stale = (db.session.get(CoachingSlot, slot_id), None, None)
+    again, created = ops.book_slot(slot_id, alice_id, actor_id=alice_id, preloaded=stale)
+    assert (again.id, created) == (first.get_json()["id"], False)
+    db.session.commit()
+    assert db.session.scalars(db.select(Booking.participant_id)).all() == [alice_id]
+
+
+def test_bad_dates_in_availability_are_422_with_a_message(client, world):
+    r = client.post(
+        f"/api/v1/programs/{world.program.id}/availability",
+        json={"starts_at": "next tuesday", "ends_at": "2027-03-09T10:00"},
+        headers=world.headers[world.expert.id],
+    )
+    assert r.status_code == 422
+    assert r.get_json()["error"]["code"] == "invalid_value"
+    assert "ISO 8601" in r.get_json()["error"]["message"]
+
+
+def test_open_slot_listing_matches_the_slot_rules(client, world, publish, book, db):
+    """The fast open-slot listing (plain columns) gives what the ORM rules give: no booked,
+    withdrawn or past slot, none held for someone else; one held for the viewer is flagged."""
+    from training.coaching import queries as q
+    from training.coaching.models import CoachingSlot
+    from training.db import utcnow
+
+    ids = [s["id"] for s in publish(hours=72, count=6)]
+    assert book(ids[0], world.bob).status_code == 201
+    client.delete(f"/api/v1/slots/{ids[1]}", headers=world.headers[world.expert.id])
+    now = utcnow()
+    slots = {s.id: s for s in db.session.scalars(db.select(CoachingSlot))}
+    slots[ids[2]].hold_user_id, slots[ids[2]].hold_until = world.alice.id, now + timedelta(hours=1)
+    slots[ids[3]].hold_user_id, slots[ids[3]].hold_until = world.bob.id, now + timedelta(hours=1)
+    slots[ids[4]].hold_user_id, slots[ids[4]].hold_until = world.bob.id, now - timedelta(hours=1)
+    db.session.commit()
+    r = client.get(
+        f"/api/v1/programs/{world.program.id}/slots?status=open",
+        headers=world.headers[world.alice.id],
+    )
+    listed = r.get_json()["slots"]
+    assert [s["id"] for s in listed] == [ids[2], ids[4], ids[5]]
+    assert [s["held_for_you"] for s in listed] == [True, False, False]
+    expected = [
+        q.slot_dict(s, world.program.timezone, "open", world.alice.id)
+        for s in q.open_slots(world.program.id, for_user_id=world.alice.id)
+    ]
+    assert listed == expected
+    # Bob, for whom ids[3] is held, sees it; Alice's hold is hidden from him.
+    r = client.get(
+        f"/api/v1/programs/{world.program.id}/slots?status=open",
+        headers=world.headers[world.bob.id],
+    )
+    assert [s["id"] for s in r.get_json()["slots"]] == [ids[3], ids[4], ids[5]]

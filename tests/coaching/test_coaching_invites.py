@@ -186,6 +186,7 @@ def test_sweep_redoes_invites_and_reminder_that_redis_lost(
     import sqlalchemy as sa
     from rq import Queue
 
+    from training.coaching.invites import mails_job_id, reminder_job_id
     from training.coaching.models import Booking
     from training.db import utcnow
     from workers.coaching import sweep_booking_mail
@@ -200,6 +201,8 @@ def test_sweep_redoes_invites_and_reminder_that_redis_lost(
         for job_id in q.scheduled_job_registry.get_job_ids():
             q.scheduled_job_registry.remove(job_id)
             redis_conn.delete(f"rq:job:{job_id}")
+    for job_id in (mails_job_id(bid, 0), reminder_job_id(bid, 0)):  # and every trace of them
+        redis_conn.delete(f"rq:job:{job_id}")
     db.session.execute(sa.update(Booking).values(updated_at=utcnow() - timedelta(minutes=5)))
     db.session.commit()
     assert run_jobs() == 0 and outbox(db, alice) == []

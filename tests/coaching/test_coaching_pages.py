@@ -147,3 +147,49 @@ def test_participant_accepts_proposal_and_sets_weekly_block(app, login, world, p
         f"/programs/{pid}/coaching/unavailability", data={"remove": "0"}, follow_redirects=True
     )
     assert f"{day_name} 08:00" not in r.get_data(as_text=True)
+
+
+def test_expert_page_reads_times_in_the_experts_own_zone(app, login, world, db):
+    """The page shows the expert's zone, so what they type is in that zone (not the program's),
+    and a weekly repeat keeps their wall clock."""
+    world.expert.timezone = "Europe/Paris"
+    db.session.commit()
+    pid = world.program.id
+    c = login(app.test_client(), world.expert)
+    day = (datetime.now(ZoneInfo("Europe/Paris")) + timedelta(days=6)).date()
+    r = c.post(
+        f"/programs/{pid}/coaching/availability",
+        data={
+            "starts_at": f"{day}T10:00",
+            "ends_at": f"{day}T11:00",
+            "repeat_until": str(day + timedelta(days=7)),
+        },
+        follow_redirects=True,
+    )
+    assert "Availability published." in r.get_data(as_text=True)
+    slots = (
+        app.test_client()
+        .get(f"/api/v1/programs/{pid}/slots?status=open", headers=world.headers[world.alice.id])
+        .get_json()["slots"]
+    )
+    paris = [
+        datetime.fromisoformat(s["starts_at"]).astimezone(ZoneInfo("Europe/Paris")) for s in slots
+    ]
+    assert [(p.date(), p.strftime("%H:%M")) for p in paris] == [
+        (day, "10:00"),
+        (day + timedelta(days=7), "10:00"),
+    ]
+
+
+def test_expert_page_refuses_bad_numbers_and_dates_with_a_message(app, login, world):
+    pid = world.program.id
+    c = login(app.test_client(), world.expert)
+    start = hour_from_now(120)
+    base = {"starts_at": local_iso(start), "ends_at": local_iso(start + timedelta(hours=8))}
+    for extra in ({"repeat_until": "someday"}, {"slot_minutes": "1"}, {"buffer_minutes": "-5"}):
+        r = c.post(
+            f"/programs/{pid}/coaching/availability", data=base | extra, follow_redirects=True
+        )
+        assert r.status_code == 200
+        html = r.get_data(as_text=True)
+        assert "Check the dates and numbers." in html and "Withdraw" not in html

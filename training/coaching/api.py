@@ -1,13 +1,18 @@
-"""Coaching endpoints of the JSON API (see CONTRACT.md). Thin: parse, authorise, call, commit."""
+"""Coaching endpoints of the JSON API (see CONTRACT.md). Thin: parse, authorise, call, commit.
+
+Every ``participant_id`` and ``expert_id`` here, in bodies and in answers, is a user id (the
+``user_id`` of a member, not the membership ``id``).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import Field
-from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import Forbidden, NotFound
 
 from training.api import ApiError, api, parse_json
 from training.api.core import error_response
@@ -53,6 +58,7 @@ class AvailabilityIn(Strict):
 @api.post("/programs/<int:pid>/availability")
 @login_required
 def publish_availability(pid: int):
+    """``expert_id`` is the expert's user id (as in the slots returned); omitted: the caller."""
     program = program_member_or_404(pid)
     body = parse_json(AvailabilityIn)
     expert_id = body.expert_id or current_user.id
@@ -63,8 +69,12 @@ def publish_availability(pid: int):
     try:
         starts = parse_local_datetime(body.starts_at, program.timezone)
         ends = parse_local_datetime(body.ends_at, program.timezone)
-    except ValueError as exc:
-        raise ApiError(422, "invalid_value", str(exc)) from None
+    except ValueError:
+        raise ApiError(
+            422,
+            "invalid_value",
+            _("starts_at and ends_at must be ISO 8601 date-times, e.g. 2027-03-09T09:00."),
+        ) from None
     slots = av.publish_availability(
         program,
         expert_id,
@@ -87,12 +97,12 @@ def list_slots(pid: int):
     expert = request.args.get("expert_id", type=int)
     tz = _tz(program)
     now = utcnow()
+    viewer_id = current_user.id
     if wanted == "open":
-        found = q.open_slots(pid, for_user_id=current_user.id, now=now, expert_id=expert)
-        return jsonify(slots=[q.slot_dict(s, tz, "open", current_user.id, now) for s in found])
+        return jsonify(slots=q.open_slot_dicts(pid, viewer_id, tz, now=now, expert_id=expert))
     out = [
-        q.slot_dict(slot, tz, state, current_user.id, now)
-        for slot, state in q.slot_states(pid, current_user.id, now)
+        q.slot_dict(slot, tz, state, viewer_id, now)
+        for slot, state in q.slot_states(pid, viewer_id, now)
         if (wanted is None or state == wanted) and (expert is None or slot.expert_id == expert)
     ]
     return jsonify(slots=out)
@@ -124,15 +134,22 @@ class BookingIn(Strict):
 @api.post("/slots/<int:slot_id>/booking")
 @login_required
 def book(slot_id: int):
+    """``participant_id`` is a user id (the ``user_id`` of ``POST /programs/{pid}/members``),
+    like the ``participant_id`` of the booking returned; omitted: the caller."""
     body = parse_json(BookingIn) if request.content_length else BookingIn()
-    slot = db.get_or_404(CoachingSlot, slot_id)
+    found = ops.slot_for_booking(slot_id)  # slot, program, settings, active booking: one query
+    if found is None:
+        raise NotFound()
+    slot = found[0]
     participant_id = body.participant_id or current_user.id
     action = (
         "coaching.book_self" if participant_id == current_user.id else "coaching.book_for_others"
     )
     program = require(action, slot.program_id)
     user_id, tz = current_user.id, _tz(program)
-    booking, created = ops.book_slot(slot_id, participant_id, actor_id=user_id, note=body.note)
+    booking, created = ops.book_slot(
+        slot_id, participant_id, actor_id=user_id, note=body.note, preloaded=found
+    )
     answer = q.booking_dict(booking, tz, user_id)  # before commit expires what it reads
     db.session.commit()
     return jsonify(answer), 201 if created else 200

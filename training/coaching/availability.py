@@ -37,9 +37,13 @@ def publish_availability(
     slot_minutes: int = 60,
     buffer_minutes: int = 0,
     repeat_until: date | None = None,
+    tz_name: str | None = None,
 ) -> list[CoachingSlot]:
     """Create the window's slots (see slotgen.generate_slots). Raises AvailabilityError with
-    code ``overlap`` when a slot would overlap one of the expert's slots (any program)."""
+    code ``overlap`` when a slot would overlap one of the expert's slots (any program).
+
+    ``tz_name`` is the zone whose wall clock the window (and its weekly repeat) follows: the
+    program's by default (the API), the expert's own on the page where they typed it."""
     begin_immediate()
     expert = db.session.scalar(
         for_update(
@@ -55,7 +59,7 @@ def publish_availability(
     intervals = generate_slots(
         starts_at,
         ends_at,
-        program.timezone,
+        tz_name or program.timezone,
         slot_minutes=slot_minutes,
         buffer_minutes=buffer_minutes,
         repeat_until=repeat_until,

@@ -130,16 +130,14 @@ def announce_change(
     previous_expert_id: int | None = None,
     alternatives: list[CoachingSlot] | None = None,
 ) -> None:
-    """In the request: schedule the reminder and, once committed, the invite job.
+    """In the request: one job, enqueued once the change commits (``workers.coaching``).
 
-    Rendering invites and writing the outbox happens in the job (``workers.coaching``), so a
-    booking request stays short while many people book at once.
+    The job renders and queues the invites and schedules the reminder, so a booking request
+    does no more than one Redis enqueue after its commit.
     """
     from workers.coaching import send_booking_mails
     from workers.queues import enqueue_after_commit
 
-    if booking.active:
-        schedule_reminder(booking)
     enqueue_after_commit(
         send_booking_mails,
         booking.id,

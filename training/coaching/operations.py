@@ -2,8 +2,9 @@
 
 Every operation that reads a rule and then writes takes the participant's membership row lock
 first (``SELECT … FOR UPDATE`` on PostgreSQL; ``BEGIN IMMEDIATE`` on SQLite), then the slot row,
-always in that order, so two requests of one participant are serialised and no two requests can
-both see a slot free. The partial unique index on active bookings is the last line of defence.
+always in that order, so two requests of one participant are serialised (the quota cannot be
+overrun). Two participants racing for one slot are told apart by the partial unique index on
+active bookings: the second INSERT fails and becomes 409 slot_taken.
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ from training.extensions import db
 from training.programs.models import Membership, Program
 from training.programs.roles import PARTICIPANT
 
+_UNSET = object()
 
-def rules_for(program: Program) -> r.CoachingRules:
-    settings = db.session.get(CoachingSettings, program.id)
+
+def rules_for(program: Program, settings=_UNSET) -> r.CoachingRules:
+    """The program's rules; ``settings`` is its CoachingSettings row (or None) when known."""
+    if settings is _UNSET:
+        settings = db.session.get(CoachingSettings, program.id)
     base = {
         "quota": program.coaching_quota,
         "starts_on": program.starts_on,
@@ -81,6 +86,15 @@ def _lock_slot(slot_id: int) -> CoachingSlot:
     return slot
 
 
+def _relock_slot(slot: CoachingSlot) -> None:
+    """Lock a loaded slot's row and re-read the columns a booking depends on (status, hold);
+    its relationships (program, expert) stay loaded."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    db.session.refresh(
+        slot, ["status", "hold_user_id", "hold_until"], with_for_update=True if postgres else None
+    )
+
+
 def lock_booking(booking: Booking) -> Booking:
     """Re-read the booking under a row lock (PostgreSQL), so its status is current."""
     return db.session.scalar(
@@ -107,6 +121,28 @@ def _check_slot_bookable(slot: CoachingSlot, participant_id: int, now: datetime)
         raise _slot_taken()
 
 
+def slot_for_booking(slot_id: int):
+    """One query for what a booking request needs before any lock: the slot (with its program
+    and expert in the identity map), the program's settings row (or None) and the slot's active
+    booking (or None). None when the slot does not exist."""
+    row = db.session.execute(
+        db.select(CoachingSlot, CoachingSettings, Booking)
+        .outerjoin(CoachingSettings, CoachingSettings.program_id == CoachingSlot.program_id)
+        .outerjoin(
+            Booking,
+            (Booking.slot_id == CoachingSlot.id) & Booking.status.in_(r.ACTIVE_STATUSES),
+        )
+        .where(CoachingSlot.id == slot_id)
+        .options(joinedload(CoachingSlot.program), joinedload(CoachingSlot.expert))
+    ).first()
+    return None if row is None else tuple(row)
+
+
+def _is_active_slot_clash(exc: sa.exc.IntegrityError) -> bool:
+    text = str(exc.orig)
+    return "uq_coaching_bookings_active_slot" in text or "coaching_bookings.slot_id" in text
+
+
 def book_slot(
     slot_id: int,
     participant_id: int,
@@ -114,36 +150,41 @@ def book_slot(
     actor_id: int,
     note: str | None = None,
     now: datetime | None = None,
+    preloaded=None,
 ) -> tuple[Booking, bool]:
     """Book ``slot_id`` for the participant. Returns (booking, created).
 
     Booking a slot the participant already holds returns that booking with created=False (a
-    double click or a retried request books once).
+    double click or a retried request books once). ``preloaded`` is what
+    :func:`slot_for_booking` returned, when the caller already has it.
+
+    Concurrency: the participant's membership row is locked first (the quota is read and
+    written under that lock), then the slot (a withdrawal holds the same lock). Two people
+    racing for one slot meet at the partial unique index: the loser's INSERT fails and the
+    transaction is rolled back with 409 slot_taken.
     """
     now = now or utcnow()
-    found = db.session.get(CoachingSlot, slot_id)  # usually already loaded by the view
+    found = preloaded or slot_for_booking(slot_id)
     if found is None:
         raise NotFound()
-    program_id = found.program_id
+    slot, settings, existing = found
+    program_id = slot.program_id
     # Fast path without locks: a slot someone already holds is refused (or, for its holder,
-    # returned) from committed data, so losers of a race don't queue for the write lock.
-    existing = active_booking_for_slot(slot_id)
+    # returned) from committed data, so losers of a race don't queue for the locks.
     if existing is not None:
         if existing.participant_id == participant_id:
             return existing, False
         raise _slot_taken()
-    begin_immediate()
+    begin_immediate()  # SQLite: the write lock now (restarts the transaction)
     lock_participant(program_id, participant_id)
-    slot = _lock_slot(slot_id)
-    existing = active_booking_for_slot(slot.id)
-    if existing is not None:
-        if existing.participant_id == participant_id:
-            return existing, False
-        raise _slot_taken()
+    _relock_slot(slot)
+    mine = participant_bookings(program_id, participant_id)
+    for b in mine:
+        if b.active and b.slot_id == slot.id:
+            return b, False  # a double click that came through the fast path at the same time
     _check_slot_bookable(slot, participant_id, now)
     program = db.session.get(Program, program_id)
-    rules = rules_for(program)
-    mine = participant_bookings(program_id, participant_id)
+    rules = rules_for(program, settings)
     r.check_booking(
         rules,
         slot.starts_at,
@@ -161,19 +202,21 @@ def book_slot(
         sequence=0,
         created_at=now,
         updated_at=now,
+        notes=[],
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(booking)
-    except sa.exc.IntegrityError:
-        raise _slot_taken() from None
+    if note and note.strip():
+        prep = CoachingNote(author_id=actor_id, kind="preparation", body=note.strip())
+        booking.notes.append(prep)
     if slot.hold_user_id == participant_id:
         slot.hold_user_id, slot.hold_until = None, None
-    if note and note.strip():
-        db.session.add(
-            CoachingNote(booking=booking, author_id=actor_id, kind="preparation", body=note.strip())
-        )
-    db.session.flush()
+    db.session.add(booking)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError as exc:
+        db.session.rollback()
+        if _is_active_slot_clash(exc):
+            raise _slot_taken() from None
+        raise
     _after_change(booking, "created")
     return booking, True
 

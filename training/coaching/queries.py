@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from training.accounts.models import Company, User
@@ -20,7 +21,7 @@ from training.db import utcnow
 from training.extensions import db
 from training.programs.models import Membership, Program
 from training.programs.roles import PARTICIPANT
-from training.timeutil import isoformat
+from training.timeutil import isoformat, zone
 
 
 def _active_slot_ids():
@@ -50,6 +51,65 @@ def open_slots(
     if expert_id is not None:
         stmt = stmt.where(CoachingSlot.expert_id == expert_id)
     return [s for s in db.session.scalars(stmt) if not s.held_for_other(for_user_id or 0, now)]
+
+
+def open_slot_dicts(
+    program_id: int,
+    viewer_id: int,
+    tz: str,
+    *,
+    now: datetime | None = None,
+    expert_id: int | None = None,
+) -> list[dict]:
+    """``slot_dict`` of every slot ``open_slots`` returns, from one query of plain columns.
+
+    The open-slot listing is what every participant's page and client polls, so it builds no
+    ORM objects: same rows, same JSON, a fraction of the cost.
+    """
+    now = now or utcnow()
+    local = zone(tz)
+    taken = sa.exists().where(
+        Booking.slot_id == CoachingSlot.id, Booking.status.in_(r.ACTIVE_STATUSES)
+    )
+    stmt = (
+        db.select(
+            CoachingSlot.id,
+            CoachingSlot.starts_at,
+            CoachingSlot.ends_at,
+            CoachingSlot.expert_id,
+            User.name,
+            CoachingSlot.hold_user_id,
+            CoachingSlot.hold_until,
+        )
+        .join(User, User.id == CoachingSlot.expert_id)
+        .where(
+            CoachingSlot.program_id == program_id,
+            CoachingSlot.status == "open",
+            CoachingSlot.starts_at > now,
+            ~taken,
+            sa.or_(  # not held for someone else (CoachingSlot.held_for_other)
+                CoachingSlot.hold_user_id.is_(None),
+                CoachingSlot.hold_user_id == viewer_id,
+                CoachingSlot.hold_until.is_(None),
+                CoachingSlot.hold_until <= now,
+            ),
+        )
+        .order_by(CoachingSlot.starts_at, CoachingSlot.id)
+    )
+    if expert_id is not None:
+        stmt = stmt.where(CoachingSlot.expert_id == expert_id)
+    return [
+        {
+            "id": slot_id,
+            "starts_at": starts.astimezone(local).isoformat(),
+            "ends_at": ends.astimezone(local).isoformat(),
+            "expert_id": expert,
+            "expert_name": name,
+            "status": "open",
+            "held_for_you": bool(hold_user == viewer_id and hold_until and hold_until > now),
+        }
+        for slot_id, starts, ends, expert, name, hold_user, hold_until in db.session.execute(stmt)
+    ]
 
 
 def slot_states(program_id: int, viewer_id: int, now: datetime | None = None):

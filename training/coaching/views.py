@@ -7,7 +7,7 @@ Facilitator: a row per participant (counts and dates only) and coaching use per 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import groupby
 
 from babel.dates import format_date
@@ -171,18 +171,21 @@ def reschedule(pid: int, bid: int):
 @login_required
 def publish(pid: int):
     program = require("availability.manage_own", pid)
+    tz = _tz(program)  # the zone the page shows times in, so the one the expert typed in
 
     def go():
+        form = request.form
         try:
-            starts = parse_local_datetime(request.form["starts_at"], program.timezone)
-            ends = parse_local_datetime(request.form["ends_at"], program.timezone)
-            slot_minutes = int(request.form.get("slot_minutes") or 60)
-            buffer_minutes = int(request.form.get("buffer_minutes") or 0)
+            starts = parse_local_datetime(form["starts_at"], tz)
+            ends = parse_local_datetime(form["ends_at"], tz)
+            slot_minutes = int(form.get("slot_minutes") or 60)
+            buffer_minutes = int(form.get("buffer_minutes") or 0)
+            repeat = form.get("repeat_until")
+            repeat_until = date.fromisoformat(repeat) if repeat else None
         except (KeyError, ValueError):
             raise AvailabilityError("invalid_value", _("Check the dates and numbers.")) from None
-        repeat = request.form.get("repeat_until") or None
-        from datetime import date
-
+        if not (5 <= slot_minutes <= 480 and 0 <= buffer_minutes <= 240):  # as the API
+            raise AvailabilityError("invalid_value", _("Check the dates and numbers."))
         av.publish_availability(
             program,
             current_user.id,
@@ -190,7 +193,8 @@ def publish(pid: int):
             ends,
             slot_minutes=slot_minutes,
             buffer_minutes=buffer_minutes,
-            repeat_until=date.fromisoformat(repeat) if repeat else None,
+            repeat_until=repeat_until,
+            tz_name=tz,
         )
 
     return _run(pid, go, _("Availability published."))

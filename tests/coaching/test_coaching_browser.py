@@ -1,0 +1,77 @@
+"""End to end in Debian's chromium (locale fr-CA): a participant books from the open slots,
+grouped by day in their own time zone, and sees their usage go up."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.dates import format_date
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from playwright.sync_api import expect
+
+from tests.coaching.helpers import TZ, hour_from_now
+
+pytestmark = pytest.mark.browser
+
+
+def test_participant_books_a_slot_from_the_day_list(
+    app, db, page, make_program, make_member, live_server
+):
+    from training.coaching.models import Booking, CoachingSlot
+
+    program = make_program(title="CoPA", timezone=TZ)
+    expert = make_member(program, "expert", name="Eve Expert").user
+    alice = make_member(
+        program, "participant", name="Alice", password="alice-secret-2027", timezone="Europe/Paris"
+    ).user
+    # 20:00-22:00 in Toronto is 02:00-04:00 the next day in Paris.
+    start = hour_from_now(96).astimezone(ZoneInfo(TZ)).replace(hour=20)
+    for hour in (0, 1):
+        db.session.add(
+            CoachingSlot(
+                program_id=program.id,
+                expert_id=expert.id,
+                starts_at=start + timedelta(hours=hour),
+                ends_at=start + timedelta(hours=hour + 1),
+            )
+        )
+    db.session.commit()
+    pid, alice_id = program.id, alice.id
+    paris_day = start.astimezone(ZoneInfo("Europe/Paris")).date()
+    with force_locale("fr_CA"):  # what the fr-CA browser gets (English until translated)
+        book_label, sign_in = _("Book"), _("Sign in")
+        used = [_("%(used)s of %(quota)s coaching sessions used", used=n, quota=5) for n in (0, 1)]
+    heading = format_date(paris_day, "full", locale="fr_CA")
+
+    page.goto("/login")
+    page.fill("input[name=email]", alice.email)
+    page.fill("input[name=password]", "alice-secret-2027")
+    page.get_by_role("button", name=sign_in, exact=True).click()
+    page.goto(f"/programs/{pid}/coaching")
+    expect(page.locator("#my-coaching .usage")).to_have_text(used[0])
+
+    day_list = page.locator(f'xpath=//h4[normalize-space()="{heading}"]/following-sibling::ul[1]')
+    slot = day_list.locator("li", has_text="02:00–03:00")
+    expect(slot).to_have_count(1)
+    slot.get_by_role("textbox").fill("Plan de relève")
+    slot.get_by_role("button", name=book_label, exact=True).click()
+    page.wait_for_url(re.compile(rf"/programs/{pid}/coaching$"))
+
+    expect(page.locator("#my-coaching .usage")).to_have_text(used[1])
+    booked = page.locator("ul.bookings li")
+    expect(booked).to_have_count(1)
+    expect(booked).to_contain_text("Eve Expert")
+    expect(booked).to_contain_text("Plan de relève")
+    # The booked slot left the open list; the other one is still there.
+    expect(page.locator("ul.slots li", has_text="02:00–03:00")).to_have_count(0)
+    expect(page.locator("ul.slots li", has_text="03:00–04:00")).to_have_count(1)
+
+    db.session.rollback()  # a fresh snapshot: see what the live server committed
+    booking = db.session.scalars(db.select(Booking)).one()
+    assert booking.participant_id == alice_id
+    local_start = booking.slot.starts_at.astimezone(ZoneInfo("Europe/Paris"))
+    assert (local_start.date(), local_start.strftime("%H:%M")) == (paris_day, "02:00")
