@@ -16,6 +16,7 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import Field
+from sqlalchemy.exc import IntegrityError
 from werkzeug.formparser import parse_form_data
 
 from recordings import ingest, storage
@@ -237,8 +238,13 @@ class PositionIn(Strict):
 def put_position(rid: int):
     recording = recording_for(rid)
     body = parse_json(PositionIn)
-    ops.record_position(recording, current_user, body.seconds)
-    db.session.commit()
+    try:
+        ops.record_position(recording, current_user, body.seconds)
+        db.session.commit()
+    except IntegrityError:  # two first saves at once (interval and pause): the row exists now
+        db.session.rollback()
+        ops.record_position(db.session.get(Recording, rid), current_user, body.seconds)
+        db.session.commit()
     return "", 204
 
 

@@ -17,7 +17,7 @@ from recordings.models import (
     Rendition,
     WatchProgress,
 )
-from training.db import utcnow
+from training.db import begin_immediate, utcnow
 from training.extensions import db
 
 # A recording's processing may take this many seconds per second of media, plus a margin.
@@ -155,6 +155,7 @@ CONTINUOUS_GAP = 3 * WATCH_BUCKET_SECONDS  # a jump longer than this is a seek, 
 
 def record_position(recording: Recording, user, seconds: float) -> WatchProgress:
     """Save where ``user`` is; the stretch since the last report counts as watched."""
+    begin_immediate()  # SQLite: read-then-write of the same row by concurrent saves
     duration = recording.duration_seconds or 0
     seconds = max(0.0, min(float(seconds), duration or float(seconds)))
     row = db.session.scalar(

@@ -12,6 +12,7 @@ def test_replay_plays_with_hls_js_and_saves_the_position(
     viewer = make_member(rec.program, "participant", password="a-long-password-1").user
     rid = upload_raw(client, auth_headers(rec.facilitator), rec.session.id, media.slides).json["id"]
     run_jobs()
+    headers = auth_headers(viewer)  # before the browser writes: one writer at a time on SQLite
     page.goto("/login")
     page.fill('input[name="email"]', viewer.email)
     page.fill('input[name="password"]', "a-long-password-1")
@@ -36,7 +37,6 @@ def test_replay_plays_with_hls_js_and_saves_the_position(
     )
     # pausing saves the position; the API returns it for resuming
     page.evaluate("() => document.getElementById('video').pause()")
-    headers = auth_headers(viewer)
 
     def saved():
         return client.get(f"/api/v1/recordings/{rid}/position", headers=headers).json["seconds"]
