@@ -144,3 +144,20 @@ def test_participant_reads_shared_notes_after_the_session(app, client, world, pa
     )
     for secret in (SECRET_PREP, SECRET_PRIVATE, SECRET_SHARED):
         assert secret not in html
+
+
+def test_behind_schedule_uses_the_programs_calendar_day(world, db):
+    """21:00 in Toronto on Dec 31 is already Jan 1 in UTC: the program has not started yet, so
+    nobody is behind (on UTC's day, a 2-day program would expect 2 sessions already)."""
+    from datetime import UTC, date, datetime
+
+    from training.coaching.queries import overview_rows
+
+    world.program.starts_on, world.program.ends_on = date(2027, 1, 1), date(2027, 1, 2)
+    db.session.commit()
+    evening = datetime(2027, 1, 1, 2, 0, tzinfo=UTC)  # 2026-12-31 21:00 in Toronto
+    rows = overview_rows(world.program, now=evening)
+    assert {row["name"]: row["behind"] for row in rows} == {"Alice": False, "Bob": False}
+    next_evening = datetime(2027, 1, 2, 2, 0, tzinfo=UTC)  # Jan 1, 21:00: day 1 of 2
+    rows = overview_rows(world.program, now=next_evening)
+    assert {row["name"]: row["behind"] for row in rows} == {"Alice": True, "Bob": True}

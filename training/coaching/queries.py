@@ -21,7 +21,7 @@ from training.db import utcnow
 from training.extensions import db
 from training.programs.models import Membership, Program
 from training.programs.roles import PARTICIPANT
-from training.timeutil import isoformat, zone
+from training.timeutil import isoformat, to_local, zone
 
 
 def _active_slot_ids():
@@ -202,10 +202,15 @@ def expert_bookings(program_id: int, expert_id: int) -> list[Booking]:
     )
 
 
-def overview_rows(program: Program, today: date | None = None) -> list[dict]:
-    """One row per participant for the facilitator: counts and dates, never note text."""
-    now = utcnow()
-    today = today or now.date()
+def overview_rows(
+    program: Program, today: date | None = None, now: datetime | None = None
+) -> list[dict]:
+    """One row per participant for the facilitator: counts and dates, never note text.
+
+    "Behind schedule" compares with the program's own calendar day (not UTC's: from 19:00 or
+    20:00 in Toronto, UTC is already tomorrow)."""
+    now = now or utcnow()
+    today = today or to_local(now, program.timezone).date()
     rules = rules_for(program)
     members = db.session.execute(
         db.select(Membership, User, Company)
