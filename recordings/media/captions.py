@@ -66,7 +66,7 @@ def load_captions(data: bytes) -> tuple[str, list[Cue]]:
     is_vtt = stripped.startswith("WEBVTT")
     if is_vtt:
         header = stripped.split("\n", 1)[0]
-        if header.strip() != "WEBVTT" and not header[6:7] in (" ", "\t"):
+        if header.strip() != "WEBVTT" and header[6:7] not in (" ", "\t"):
             raise MediaError(BAD_CAPTIONS, "bad WEBVTT header")
         cues = parse_cues(stripped.split("\n", 1)[1] if "\n" in stripped else "")
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 
 from recordings.media import commands
@@ -120,42 +121,22 @@ def process_media(
             manifest["renditions"].sort(key=lambda e: order[e["name"]])
             playable = any(e["kind"] == "video" for e in manifest["renditions"]) or info.audio_only
             if playable:
-                publish_file(_write(work, MASTER, master_playlist(manifest["renditions"], fps)),
-                             final_dir)
+                publish_file(
+                    _write(work, MASTER, master_playlist(manifest["renditions"], fps)), final_dir
+                )
                 manifest["hls"] = MASTER
             write_json(os.path.join(final_dir, MANIFEST), manifest)
             if on_publish:
                 on_publish(dict(manifest))
 
-        tasks, already = [], []
-        for spec, args in zip(plan.renditions, plan.commands(src, work, settings, info).values(),
-                              strict=True):
-            if os.path.isfile(os.path.join(final_dir, plan.dirname(spec), "index.m3u8")):
-                already.append(Task(spec.name, []))
-                continue
-            os.makedirs(os.path.join(work, plan.dirname(spec)))
-            tasks.append(Task(spec.name, args, weight=spec.weight, nice=spec.nice))
-        for task in already:
-            publish_rendition(task)
-        run_tasks(tasks, info.duration, progress=_scaled(progress, "transcode"),
-                  on_done=publish_rendition)
-
+        smallest = min(plan.video, key=lambda r: r.height, default=None)
         top, audio = plan.top_video, plan.audio
         video_pl = os.path.join(final_dir, plan.dirname(top), "index.m3u8") if top else None
         audio_pl = os.path.join(final_dir, plan.dirname(audio), "index.m3u8") if audio else None
-        mp4_tmp = os.path.join(work, DOWNLOAD)
-        done = commands.run(commands.mp4_command(video_pl, audio_pl, mp4_tmp))
-        if done.returncode != 0:
-            raise MediaError(TRANSCODE_FAILED, f"mp4: {done.stderr[-1000:]}")
-        publish_file(mp4_tmp, final_dir)
-        manifest["mp4"] = DOWNLOAD
-        _scaled(progress, "mp4")(100)
-        write_json(os.path.join(final_dir, MANIFEST), manifest)
-
-        smallest = min(plan.video, key=lambda r: r.height, default=None)
         index_dir = os.path.join(work, "index")
         os.makedirs(index_dir)
-        result = build_index(
+        indexer = _Indexer(
+            needs={r.name for r in (smallest, audio) if r},
             out_dir=index_dir,
             duration=info.duration,
             poster_src=src,
@@ -166,6 +147,42 @@ def process_media(
             audio_src=audio_pl,
             settings=settings,
         )
+
+        def rendition_done(task: Task) -> None:
+            publish_rendition(task)
+            indexer.published(task.name)  # indexing overlaps the higher renditions' encoding
+
+        tasks, already = [], []
+        for spec, args in zip(
+            plan.renditions, plan.commands(src, work, settings, info).values(), strict=True
+        ):
+            if os.path.isfile(os.path.join(final_dir, plan.dirname(spec), "index.m3u8")):
+                already.append(Task(spec.name, []))
+                continue
+            os.makedirs(os.path.join(work, plan.dirname(spec)))
+            tasks.append(Task(spec.name, args, weight=spec.weight, nice=spec.nice))
+        try:
+            for task in already:
+                rendition_done(task)
+            run_tasks(
+                tasks,
+                info.duration,
+                progress=_scaled(progress, "transcode"),
+                on_done=rendition_done,
+            )
+
+            mp4_tmp = os.path.join(work, DOWNLOAD)
+            done = commands.run(commands.mp4_command(video_pl, audio_pl, mp4_tmp))
+            if done.returncode != 0:
+                raise MediaError(TRANSCODE_FAILED, f"mp4: {done.stderr[-1000:]}")
+            publish_file(mp4_tmp, final_dir)
+            manifest["mp4"] = DOWNLOAD
+            _scaled(progress, "mp4")(100)
+            write_json(os.path.join(final_dir, MANIFEST), manifest)
+        except BaseException:
+            indexer.wait()  # let a started indexing pass end before the temp folder goes
+            raise
+        result = indexer.result()  # waits for the indexing thread (and re-raises its error)
         for name in os.listdir(index_dir):
             publish_file(os.path.join(index_dir, name), final_dir)
         manifest.update(
@@ -190,6 +207,45 @@ def process_media(
         return manifest
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+class _Indexer:
+    """Runs build_index in a thread once the renditions it reads are published."""
+
+    def __init__(self, needs: set[str], **kwargs):
+        self.needs, self.kwargs = set(needs), kwargs
+        self.thread: threading.Thread | None = None
+        self.value = None
+        self.error: BaseException | None = None
+        if not self.needs:
+            self._start()
+
+    def _run(self) -> None:
+        try:
+            self.value = build_index(**self.kwargs)
+        except BaseException as exc:  # handed to the caller in result()
+            self.error = exc
+
+    def _start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="index", daemon=True)
+        self.thread.start()
+
+    def published(self, name: str) -> None:
+        self.needs.discard(name)
+        if not self.needs and self.thread is None:
+            self._start()
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+    def result(self):
+        if self.thread is None:  # a rendition failed before indexing could start
+            raise MediaError(TRANSCODE_FAILED, "renditions for the index are missing")
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
 
 
 def _write(folder: str, name: str, text: str) -> str:

@@ -198,7 +198,8 @@ def probe(path: str | os.PathLike, *, check_integrity: bool = True) -> MediaInfo
     format_name = fmt.get("format_name", "")
     streams = data.get("streams") or []
     if format_name == "tty" or (
-        _IMAGE_FORMATS.search(format_name) and not any(s.get("codec_type") == "audio" for s in streams)
+        _IMAGE_FORMATS.search(format_name)
+        and not any(s.get("codec_type") == "audio" for s in streams)
     ):
         raise MediaError(NOT_MEDIA, f"format {format_name}")
     video, audio = _video(streams, format_name), _audio(streams)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import tempfile
@@ -62,14 +63,15 @@ def run_tasks(
             fd, log = tempfile.mkstemp(prefix="ffmpeg-", suffix=".log")
             with os.fdopen(fd, "wb") as err:
                 proc = subprocess.Popen(
-                    task.args, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL,
+                    task.args,
+                    stdout=subprocess.PIPE,
+                    stderr=err,
+                    stdin=subprocess.DEVNULL,
                     text=True,
                 )
             if task.nice:
-                try:
+                with contextlib.suppress(OSError):  # the process may already be done
                     os.setpriority(os.PRIO_PROCESS, proc.pid, task.nice)
-                except OSError:
-                    pass  # the process may already be done
             reader = threading.Thread(
                 target=_read_progress, args=(proc.stdout, state, task.name), daemon=True
             )
