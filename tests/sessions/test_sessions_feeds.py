@@ -222,3 +222,17 @@ def test_a_cancelled_session_leaves_the_feeds_after_30_days(
         titles = [str(v["summary"]) for v in Calendar.from_ical(r.data).walk("VEVENT")]
         assert titles == ["Kept"]
     assert kept["status"] == "scheduled"
+
+
+def test_etag_follows_the_translated_link_labels(
+    client, cast, auth_headers, create_session, monkeypatch
+):
+    """A new translation of the "Join:" line changes the feed's text, so it changes the ETag."""
+    from training.calendar import ical
+
+    create_session(join_url="https://meet.example/x")
+    path = _path(_links(client, cast.alice, auth_headers)["feed_url"])
+    before = client.get(path).headers["ETag"]
+    assert client.get(path, headers={"If-None-Match": before}).status_code == 304
+    monkeypatch.setattr(ical, "_link_labels", lambda locale: ("Link: \x00", "Page: \x00"))
+    assert client.get(path, headers={"If-None-Match": before}).status_code == 200

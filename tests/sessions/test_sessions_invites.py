@@ -191,3 +191,24 @@ def test_invites_survive_redis_losing_the_mail_jobs(
     (invite,) = _invites_to(smtp_server, cast.alice.email)
     assert str(invite[2].walk("VEVENT")[0]["summary"]) == "Survivor"
     assert len(smtp_server.messages) == 4
+
+
+def test_dst_day_invite_is_utc_and_the_mail_shows_the_wall_clock(
+    client, cast, auth_headers, smtp_server, run_jobs
+):
+    for local, utc in (
+        ("2027-03-14T10:00", "20270314T140000Z"),
+        ("2027-11-07T10:00", "20271107T150000Z"),
+    ):
+        r = client.post(
+            f"/api/v1/programs/{cast.program.id}/sessions",
+            json={"title": f"DST {local}", "starts_at": local, "duration_minutes": 60},
+            headers=auth_headers(cast.facilitator),
+        )
+        assert r.status_code == 201
+        run_jobs()
+        (_part, ics, calendar, message) = _invites_to(smtp_server, cast.alice.email)[-1]
+        assert f"DTSTART:{utc}\r\n".encode() in ics
+        check_invite(ics)
+        text = message.get_body(("plain",)).get_content()
+        assert "10:00–11:00" in text and "America/Toronto" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -219,7 +220,9 @@ def test_material_downloads_cannot_escape_their_session(
     stored = db.session.get(SessionMaterial, material["id"])
     folder = Path(app.config["MEDIA_ROOT"]) / "materials" / str(first)
     assert (folder / stored.stored_name).read_bytes() == b"secret notes"
-    assert {p.name for p in folder.iterdir()} == {stored.stored_name}
+    # stored under a random name inside the session's folder; nothing called passwd anywhere
+    assert all(re.fullmatch(r"[0-9a-f]{32}", p.name) for p in folder.iterdir())
+    assert list(Path(app.config["MEDIA_ROOT"]).rglob("passwd")) == []
 
     login(client, cast.alice)
     download = client.get(material["url"])

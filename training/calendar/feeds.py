@@ -14,7 +14,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from training.accounts.models import User
-from training.calendar.ical import RENDER_VERSION, feed_etag, render_feed
+from training.calendar import ical
+from training.calendar.ical import RENDER_VERSION, _locale_key, feed_etag, render_feed
 from training.calendar.models import CalendarFeed
 from training.calendar.sources import feed_sources
 from training.db import utcnow
@@ -111,6 +112,8 @@ class Feed:
         locale = get_locale() or ""
         header = f"{RENDER_VERSION}\0{locale}\0{current_app.config['BASE_URL']}\0{self.name}\0"
         digest.update(f"{header}{self.timezone}\0".encode())
+        # the translated "Join:"/"Details:" lines are content too (a new translation changes them)
+        digest.update("\0".join(ical._link_labels(_locale_key())).encode() + b"\0")
         for fingerprint, events in self.sources:
             part = fingerprint() if fingerprint is not None else feed_etag(events(), self.name)
             digest.update(part.encode() + b"\0")
