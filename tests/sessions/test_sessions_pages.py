@@ -25,16 +25,34 @@ def past_session(cast, db):
     return session
 
 
-def test_calendar_page_shows_week_months_and_progress(client, cast, login, create_session, future):
-    create_session(title="Week one", starts_at=future(days=0, hour=23, minute=30))
+def _section(page: str, css_class: str) -> str:
+    start = page.index(f'<section class="{css_class}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_calendar_page_shows_week_months_and_progress(
+    client, cast, login, create_session, future, auth_headers
+):
+    from datetime import date
+
+    in_ten_days = future(days=10, hour=9)
+    create_session(title="Week one", starts_at=in_ten_days)
     create_session(title="Later", starts_at=future(days=40))
+    dropped = create_session(title="Dropped", starts_at=future(days=11))
+    client.delete(f"/api/v1/sessions/{dropped['id']}", headers=auth_headers(cast.facilitator))
     login(client, cast.alice)
-    page = client.get(f"/programs/{cast.program.id}/sessions").get_data(as_text=True)
-    assert "2 of 10 planned sessions scheduled" in page
-    assert "Week one" in page and "Later" in page
+    url = f"/programs/{cast.program.id}/sessions"
+    page = client.get(url).get_data(as_text=True)
+    assert "2 of 10 planned sessions scheduled" in page  # the cancelled one does not count
+    months = _section(page, "months")
+    assert "Week one" in months and "Later" in months and "Dropped" in months
+    assert "Week one" not in _section(page, "week")  # ten days ahead: not this week
+    day = date.fromisoformat(in_ten_days[:10])
+    week = _section(client.get(f"{url}?week={day.isoformat()}").get_data(as_text=True), "week")
+    assert "09:00 Week one" in week and "Later" not in week
     assert "Schedule a session" not in page  # participants do not schedule
     login(client, cast.facilitator)
-    page = client.get(f"/programs/{cast.program.id}/sessions").get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
     assert "Schedule a session" in page
 
 
@@ -175,12 +193,22 @@ def test_attendance_marked_after_start_and_shown_on_member_page(
 
 def test_my_calendar_page_and_rotation(client, cast, login):
     login(client, cast.alice)
-    page = client.get("/me/calendar").get_data(as_text=True)
-    assert "webcal://" in page and "calendar.google.com" in page
-    before = page
+
+    def current():
+        page = client.get("/me/calendar").get_data(as_text=True)
+        assert 'href="webcal://copa.test/calendar/' in page
+        assert 'href="https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2F' in page
+        (url,) = re.findall(r'value="http://copa\.test(/calendar/[^"]+\.ics)"', page)
+        return url
+
+    before = current()
+    assert current() == before  # the page shows the same address on every visit
+    assert client.get(before).status_code == 200
     assert client.post("/me/calendar/rotate").status_code == 302
-    after = client.get("/me/calendar").get_data(as_text=True)
+    after = current()
     assert after != before
+    assert client.get(before).status_code == 404
+    assert client.get(after).status_code == 200
 
 
 def test_demo_seed_has_ten_sessions_with_attendance(app, db):
