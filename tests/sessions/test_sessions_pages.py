@@ -112,6 +112,11 @@ def test_join_link_appears_15_minutes_before(client, cast, login, create_session
     page = client.get(f"/sessions/{later['id']}").get_data(as_text=True)
     assert "https://meet.example/later" not in page
     assert "15 minutes before" in page
+    # 20 minutes ahead is still too early
+    twenty = (utcnow() + timedelta(minutes=20)).astimezone().strftime("%Y-%m-%dT%H:%M%z")
+    early = create_session(title="Early", starts_at=twenty, join_url="https://meet.example/early")
+    page = client.get(f"/sessions/{early['id']}").get_data(as_text=True)
+    assert "https://meet.example/early" not in page and "15 minutes before" in page
 
 
 def test_rsvp_from_the_page_and_counts_for_the_facilitator(client, cast, login, create_session):
@@ -296,3 +301,6 @@ def test_form_limits_and_cancel_needs_a_reason(client, cast, login, future, crea
     page = r.get_data(as_text=True)
     assert "Reason: Speaker ill" in page and "(cancelled)" in page
     assert client.post(f"/sessions/{sid}/cancel", data={"reason": "again"}).status_code == 409
+    assert client.get(f"/sessions/{sid}/edit").status_code == 409
+    assert client.post(f"/sessions/{sid}/edit", data={"title": "Back"}).status_code == 409
+    assert db.session.get(TrainingSession, sid).title == "Pricing workshop"
