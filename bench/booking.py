@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import multiprocessing
 import os
 import random
 import secrets
@@ -28,7 +29,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections import Counter
@@ -123,7 +123,9 @@ def seed(env: dict, participants: int, slots: int) -> tuple[int, dict[int, str],
     return result
 
 
-def start_server(env: dict, workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+def start_server(
+    env: dict, workers: int, threads: int, access_log: Path
+) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -139,6 +141,12 @@ def start_server(env: dict, workers: int, threads: int) -> tuple[subprocess.Pope
             "--log-level",
             "warning",
             "--no-control-socket",
+            # Per request, the time gunicorn's worker spent on it (from the parsed request to
+            # the written answer): the server's share of the latency the clients see.
+            "--access-logfile",
+            str(access_log),
+            "--access-logformat",
+            "%(m)s %(U)s %(s)s %(M)s",
             "training:create_app()",
         ],
         cwd=ROOT,
@@ -165,62 +173,89 @@ def start_server(env: dict, workers: int, threads: int) -> tuple[subprocess.Pope
     raise RuntimeError("gunicorn did not start")
 
 
-def race(url: str, program_id: int, tokens: dict[int, str], clients: int):
-    ids = sorted(tokens)
-    latencies: list[float] = []  # each booking POST, send to full answer
-    list_latencies: list[float] = []  # each listing GET
-    outcomes: Counter = Counter()
-    wins: list[tuple[int, int]] = []  # (participant, slot)
-    lock = threading.Lock()
-    started: list[float] = []  # when the barrier let every client go at once
-    barrier = threading.Barrier(clients, action=lambda: started.append(time.perf_counter()))
-
-    def client(i: int):
-        pid = ids[i % len(ids)]
-        rnd = random.Random(i)
-        with requests.Session() as http:
-            http.headers["Authorization"] = f"Bearer {tokens[pid]}"
-            barrier.wait()
-            known: list[int] = []
-            while True:
-                if not known:
-                    t0 = time.perf_counter()
-                    resp = http.get(
-                        f"{url}/api/v1/programs/{program_id}/slots",
-                        params={"status": "open"},
-                        timeout=60,
-                    )
-                    listed = time.perf_counter() - t0
-                    with lock:
-                        list_latencies.append(listed)
-                    listing = resp.json()["slots"]
-                    if not listing:
-                        return
-                    known = [s["id"] for s in listing]
-                    rnd.shuffle(known)
-                slot = known.pop()
+def _client(i, url, program_id, pid, token, barrier, out):
+    """One client: list the open slots, book one at random; after slot_taken list again; stop
+    at quota_exceeded or when nothing is open. Each request is timed on its own."""
+    rnd = random.Random(i)
+    with requests.Session() as http:
+        http.headers["Authorization"] = f"Bearer {token}"
+        barrier.wait()
+        out["started"].append(time.perf_counter())
+        known: list[int] = []
+        while True:
+            if not known:
                 t0 = time.perf_counter()
-                resp = http.post(f"{url}/api/v1/slots/{slot}/booking", json={}, timeout=60)
-                elapsed = time.perf_counter() - t0
-                code = resp.status_code
-                body = resp.json()
-                key = body["error"]["code"] if code >= 400 else str(code)
-                with lock:
-                    latencies.append(elapsed)
-                    outcomes[key] += 1
-                    if code == 201:
-                        wins.append((pid, slot))
-                if key == "quota_exceeded":
-                    return
-                if key == "slot_taken":
-                    known = []  # like the page after "slot taken": look at what is still open
-                if code >= 500:
-                    raise RuntimeError(f"server error: {body}")
+                resp = http.get(
+                    f"{url}/api/v1/programs/{program_id}/slots",
+                    params={"status": "open"},
+                    timeout=60,
+                )
+                out["list_latencies"].append(time.perf_counter() - t0)
+                if resp.status_code != 200:
+                    raise RuntimeError(f"listing failed: {resp.status_code} {resp.text[:200]}")
+                known = [s["id"] for s in resp.json()["slots"]]
+                if not known:
+                    break
+                rnd.shuffle(known)
+            slot = known.pop()
+            t0 = time.perf_counter()
+            resp = http.post(f"{url}/api/v1/slots/{slot}/booking", json={}, timeout=60)
+            out["latencies"].append(time.perf_counter() - t0)
+            if resp.status_code >= 500:
+                raise RuntimeError(f"server error: {resp.status_code} {resp.text[:200]}")
+            code = resp.status_code
+            key = resp.json()["error"]["code"] if code >= 400 else str(code)
+            out["outcomes"].append(key)
+            if code == 201:
+                out["wins"].append((pid, slot))
+            if key == "quota_exceeded":
+                break
+            if key == "slot_taken":
+                known = []  # like the page after "slot taken": look at what is still open
+    out["ended"].append(time.perf_counter())
 
-    with ThreadPoolExecutor(clients) as pool:
-        for f in [pool.submit(client, i) for i in range(clients)]:
-            f.result()
-    return time.perf_counter() - started[0], latencies, list_latencies, outcomes, wins
+
+def _client_process(indexes, url, program_id, clients_of, barrier, results):
+    """A client process running some of the clients as threads (list.append is thread-safe)."""
+    out = {k: [] for k in ("started", "ended", "latencies", "list_latencies", "outcomes", "wins")}
+    error = None
+    with ThreadPoolExecutor(len(indexes)) as pool:
+        futures = [
+            pool.submit(_client, i, url, program_id, *clients_of[i], barrier, out) for i in indexes
+        ]
+        for f in futures:
+            try:
+                f.result()
+            except Exception as exc:  # noqa: BLE001  (reported to the parent)
+                error = error or repr(exc)
+    results.put((out, error))
+
+
+def race(url: str, program_id: int, tokens: dict[int, str], clients: int, procs: int):
+    """``clients`` clients (participant = client % participants) spread over ``procs`` client
+    processes, so one client process's GIL does not add its own queueing to the latencies.
+    A barrier across all of them releases every client at once."""
+    ids = sorted(tokens)
+    clients_of = {i: (ids[i % len(ids)], tokens[ids[i % len(ids)]]) for i in range(clients)}
+    ctx = multiprocessing.get_context("fork")  # the barrier is inherited, not pickled
+    barrier, results = ctx.Barrier(clients), ctx.Queue()
+    groups = [list(range(clients))[p::procs] for p in range(procs)]
+    children = [
+        ctx.Process(target=_client_process, args=(g, url, program_id, clients_of, barrier, results))
+        for g in groups
+    ]
+    for child in children:
+        child.start()
+    parts = [results.get(timeout=600) for _ in children]
+    for child in children:
+        child.join()
+    errors = [e for _, e in parts if e]
+    if errors:
+        raise RuntimeError(f"client failed: {errors[0]}")
+    merged = {k: [x for out, _ in parts for x in out[k]] for k in parts[0][0]}
+    wall = max(merged["ended"]) - min(merged["started"])
+    outcomes = Counter(merged["outcomes"])
+    return wall, merged["latencies"], merged["list_latencies"], outcomes, merged["wins"]
 
 
 def audit(database_url: str, quota: int) -> tuple[int, int]:
@@ -271,15 +306,22 @@ def run(backend: str, args) -> dict:
         env.pop("SMTP_URL", None)
         try:
             program_id, tokens, quota = seed(env, args.participants, args.slots)
-            proc, url = start_server(env, args.workers, args.threads)
+            access_log = Path(tmp) / "access.log"
+            proc, url = start_server(env, args.workers, args.threads, access_log)
             try:
+                access_log.write_text("")  # forget the warm-up requests
                 load = os.getloadavg()[0]
                 wall, latencies, list_latencies, outcomes, wins = race(
-                    url, program_id, tokens, args.clients
+                    url, program_id, tokens, args.clients, args.client_procs
                 )
             finally:
                 proc.send_signal(signal.SIGINT)
                 proc.wait(timeout=30)
+            server_ms = sorted(
+                float(line.split()[3])
+                for line in access_log.read_text().splitlines()
+                if line.startswith("POST ") and "/booking" in line
+            )
             doubles, overruns = audit(database_url, quota)
             client_doubles = sum(1 for c in Counter(s for _, s in wins).values() if c > 1)
             client_overruns = sum(1 for c in Counter(p for p, _ in wins).values() if c > quota)
@@ -299,6 +341,8 @@ def run(backend: str, args) -> dict:
         "p99": percentile(ms, 99),
         "max": ms[-1],
         "list_p95": percentile(list_ms, 95),
+        "server_p50": statistics.median(server_ms),
+        "server_p95": percentile(server_ms, 95),
         "load": load,
         "doubles": max(doubles, client_doubles),
         "overruns": max(overruns, client_overruns),
@@ -313,6 +357,7 @@ def main() -> int:
     parser.add_argument("--participants", type=int, default=40)
     parser.add_argument("--slots", type=int, default=200)
     parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--client-procs", type=int, default=4)
     args = parser.parse_args()
     rows = [run(b.strip(), args) for b in args.backends.split(",") if b.strip()]
     print(
@@ -330,6 +375,7 @@ def main() -> int:
         "POST p99 ms",
         "POST max ms",
         "list p95 ms",
+        "server p50/p95 ms",
         "double bookings",
         "quota overruns",
         "load avg (1 min)",
@@ -340,7 +386,8 @@ def main() -> int:
         print(
             f"| {r['backend']} | {r['requests']} | {r['booked']} | {r['conflicts']} | "
             f"{r['rate']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
-            f"{r['max']:.1f} | {r['list_p95']:.1f} | {r['doubles']} | {r['overruns']} | "
+            f"{r['max']:.1f} | {r['list_p95']:.1f} | "
+            f"{r['server_p50']:.1f} / {r['server_p95']:.1f} | {r['doubles']} | {r['overruns']} | "
             f"{r['load']:.2f} |"
         )
     return 0 if all(r["doubles"] == 0 and r["overruns"] == 0 for r in rows) else 1

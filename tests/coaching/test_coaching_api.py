@@ -369,3 +369,92 @@ def test_open_slot_listing_matches_the_slot_rules(client, world, publish, book, 
         headers=world.headers[world.bob.id],
     )
     assert [s["id"] for s in r.get_json()["slots"]] == [ids[3], ids[4], ids[5]]
+
+
+def test_expert_id_and_participant_id_are_user_ids_of_the_right_role(
+    client, world, make_member, book
+):
+    other = make_member(world.program, "expert", name="Otto Other").user
+    start = hour_from_now(72)
+    window = {"starts_at": local_iso(start), "ends_at": local_iso(start + timedelta(hours=1))}
+    url = f"/api/v1/programs/{world.program.id}/availability"
+    # An expert publishes for themselves only.
+    r = client.post(
+        url, json=window | {"expert_id": other.id}, headers=world.headers[world.expert.id]
+    )
+    assert r.status_code == 403
+    # The facilitator names an expert by user id; a participant's user id is refused.
+    r = client.post(
+        url,
+        json=window | {"expert_id": world.alice.id},
+        headers=world.headers[world.facilitator.id],
+    )
+    assert (r.status_code, r.get_json()["error"]["code"]) == (422, "not_an_expert")
+    r = client.post(
+        url, json=window | {"expert_id": other.id}, headers=world.headers[world.facilitator.id]
+    )
+    assert r.status_code == 201 and r.get_json()["slots"][0]["expert_id"] == other.id
+    slot_id = r.get_json()["slots"][0]["id"]
+    # Booking on behalf names a participant by user id; an expert's user id is refused.
+    r = book(slot_id, world.facilitator, participant_id=other.id)
+    assert (r.status_code, r.get_json()["error"]["code"]) == (422, "not_a_participant")
+    r = book(slot_id, world.facilitator, participant_id=world.bob.id)
+    assert r.status_code == 201 and r.get_json()["participant_id"] == world.bob.id
+
+
+def test_one_expert_publishing_in_two_programs_at_once_cannot_overlap(
+    app, world, make_program, make_member, db
+):
+    """The second publication waits for the first (the expert's row is locked, whatever the
+    program) and then sees its slots: 422 overlap, not two slots at the same time."""
+    import threading
+
+    import pytest
+
+    from training.coaching import availability as av
+    from training.coaching.models import CoachingSlot
+    from training.coaching.slotgen import AvailabilityError
+    from training.extensions import db as _db
+    from training.programs.models import Program
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite: BEGIN IMMEDIATE serialises every writer already")
+    second = make_program(title="Other CoPA")
+    make_member(second, "expert", user=world.expert)
+    programs, expert_id = (world.program.id, second.id), world.expert.id
+    start = hour_from_now(72)
+    published, go = threading.Event(), threading.Event()
+    outcome = {}
+
+    def publish(program_id, hold):
+        with app.test_request_context():
+            try:
+                program = _db.session.get(Program, program_id)
+                av.publish_availability(program, expert_id, start, start + timedelta(hours=1))
+                if hold:
+                    published.set()
+                    go.wait(10)
+                _db.session.commit()
+                outcome[program_id] = "published"
+            except AvailabilityError as exc:
+                outcome[program_id] = exc.code
+            finally:
+                _db.session.rollback()
+                _db.session.remove()
+
+    first = threading.Thread(target=publish, args=(programs[0], True))
+    later = threading.Thread(target=publish, args=(programs[1], False))
+    first.start()
+    try:
+        assert published.wait(10)
+        later.start()
+        later.join(1.0)
+        assert later.is_alive()  # waiting for the first publication's lock
+    finally:
+        go.set()
+        first.join(10)
+        if later.is_alive() or later.ident:
+            later.join(10)
+    assert outcome == {programs[0]: "published", programs[1]: "overlap"}
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(CoachingSlot.id))) == 1

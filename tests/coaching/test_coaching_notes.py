@@ -161,3 +161,14 @@ def test_behind_schedule_uses_the_programs_calendar_day(world, db):
     next_evening = datetime(2027, 1, 2, 2, 0, tzinfo=UTC)  # Jan 1, 21:00: day 1 of 2
     rows = overview_rows(world.program, now=next_evening)
     assert {row["name"]: row["behind"] for row in rows} == {"Alice": True, "Bob": True}
+
+
+def test_a_session_that_took_place_is_not_offered_for_cancelling(app, world, past_booking, login):
+    html = (
+        login(app.test_client(), world.alice)
+        .get(f"/programs/{world.program.id}/coaching")
+        .get_data(as_text=True)
+    )
+    assert "Past sessions" in html and "attendance not marked yet" in html
+    assert f"/coaching/bookings/{past_booking}/cancel" not in html
+    assert f"/coaching/bookings/{past_booking}/reschedule" not in html

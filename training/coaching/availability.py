@@ -1,6 +1,6 @@
 """Expert availability: publish windows as slots, withdraw slots, cancel a booked slot.
 
-Flush, never commit. Publishing locks the expert's membership row (PostgreSQL) or takes the
+Flush, never commit. Publishing locks the expert (their user row, PostgreSQL) or takes the
 SQLite write lock, so two windows published at once cannot overlap.
 """
 
@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 
+from training.accounts.models import User
 from training.coaching import rules as r
 from training.coaching.models import Booking, CoachingSlot
 from training.coaching.operations import (
@@ -56,6 +57,9 @@ def publish_availability(
     )
     if expert is None:
         raise AvailabilityError("not_an_expert", _("This person is not an expert of the program."))
+    # The overlap check spans the expert's slots in every program: lock the expert (the user
+    # row), not only this program's membership, so two programs cannot publish at once.
+    db.session.execute(for_update(db.select(User.id).where(User.id == expert_id)))
     intervals = generate_slots(
         starts_at,
         ends_at,
