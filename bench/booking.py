@@ -1,18 +1,29 @@
 """Booking benchmark: clients racing for coaching slots on a multi-worker gunicorn server.
 
-    .venv/bin/python bench/booking.py [--backends postgresql,sqlite] [--workers 4] [--threads 4]
+    .venv/bin/python bench/booking.py [--backends postgresql,sqlite] [--workers 2] [--threads 4]
                                       [--participants 40] [--slots 200] [--clients 100]
+                                      [--client-procs 4]
 
 For each backend (a fresh PostgreSQL database on $COPA_BENCH_PG_URL, default
 postgresql://postgres@127.0.0.1:5432, then a SQLite file): migrate, seed one program (quota 5),
-4 experts with 200 one-hour slots between them, 40 participants with API tokens; start gunicorn;
-then 100 concurrent clients (participant = client % 40) each loop: list the open slots, book a
-random one (after a 409 slot_taken, list again, as the page does), until their participant's
-quota is reached or no slot is left. Prints bookings per second,
-p50/p95 latency of the booking requests, and what the database holds afterwards: double bookings
-(slots with more than one active booking) and quota overruns (participants above the quota).
-Both must be 0. Redis (REDIS_URL) receives the invite-mail jobs, as in production; they are
-removed afterwards.
+4 experts with 200 one-hour slots between them, 40 participants with API tokens; start gunicorn
+(gthread; by default 2 workers x 4 threads, what `make run` starts, sized for 2 cores) and warm
+every worker up; then 100 concurrent clients (participant = client % 40), spread over 4 client
+processes and released together by one barrier, each loop: list the open slots, book a random
+one (after a 409 slot_taken, list again, as the page does), until their participant's quota is
+reached or no slot is left.
+
+Every request is timed on its own, from sending to the full answer. The table gives, as
+measured: bookings per second (201s / wall time from the barrier to the last client), p50, p95,
+p99 and max of the booking POSTs (201 and 409 alike), p95 of the listings, the server's own time
+per booking POST (gunicorn access log, so the rest of the latency is waiting for a free worker
+thread), the 1-minute load average when the race started, and what the database holds
+afterwards: double bookings (slots with more than one active booking) and quota overruns
+(participants above the quota). Both must be 0 (exit status 1 otherwise). Redis (REDIS_URL)
+receives the invite-mail jobs, as in production; they are removed afterwards.
+
+With closed-loop clients (no pause between requests), Little's law bounds the latency: on
+average 100 requests are in flight, so mean latency ~= 100 / (requests per second served).
 """
 
 from __future__ import annotations
@@ -336,6 +347,9 @@ def run(backend: str, args) -> dict:
         "booked": outcomes["201"],
         "conflicts": sum(v for k, v in outcomes.items() if k != "201"),
         "rate": outcomes["201"] / wall,
+        "wall": wall,
+        "all_requests": len(ms) + len(list_ms),
+        "clients": args.clients,
         "p50": statistics.median(ms),
         "p95": percentile(ms, 95),
         "p99": percentile(ms, 99),
@@ -352,7 +366,7 @@ def run(backend: str, args) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backends", default="postgresql,sqlite")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--participants", type=int, default=40)
     parser.add_argument("--slots", type=int, default=200)
@@ -389,6 +403,14 @@ def main() -> int:
             f"{r['max']:.1f} | {r['list_p95']:.1f} | "
             f"{r['server_p50']:.1f} / {r['server_p95']:.1f} | {r['doubles']} | {r['overruns']} | "
             f"{r['load']:.2f} |"
+        )
+    print()
+    for r in rows:
+        served = r["all_requests"] / r["wall"]
+        print(
+            f"{r['backend']}: {r['all_requests']} requests (bookings and listings) in "
+            f"{r['wall']:.2f} s = {served:.0f}/s; with {r['clients']} clients always waiting, "
+            f"Little's law gives a mean latency of {1000 * r['clients'] / served:.0f} ms"
         )
     return 0 if all(r["doubles"] == 0 and r["overruns"] == 0 for r in rows) else 1
 
