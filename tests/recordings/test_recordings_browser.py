@@ -1,5 +1,7 @@
 """The replay page in a real chromium: hls.js plays the ladder, speed, resume, previews."""
 
+import os
+
 import pytest
 
 from tests.recordings.test_recordings_api import upload_raw
@@ -46,3 +48,27 @@ def test_replay_plays_with_hls_js_and_saves_the_position(
             break
         page.wait_for_timeout(100)
     assert saved() >= 3
+
+
+@pytest.mark.browser
+def test_upload_page_sends_the_file_with_tus_and_opens_the_replay(
+    rec, page, live_server, make_member, media, db
+):
+    from recordings.models import Recording
+
+    expert = make_member(rec.program, "expert", password="a-long-password-2").user
+    page.goto("/login")
+    page.fill('input[name="email"]', expert.email)
+    page.fill('input[name="password"]', "a-long-password-2")
+    with page.expect_navigation():
+        page.press('input[name="password"]', "Enter")
+    page.goto(f"/sessions/{rec.session.id}/recordings/new")
+    page.set_input_files('#upload input[type="file"]', media.moving)
+    with page.expect_navigation(url="**/recordings/*"):
+        page.click('#upload button[type="submit"]')
+    assert page.evaluate("document.getElementById('upload-progress')") is None  # on replay
+    db.session.commit()
+    [recording] = db.session.scalars(db.select(Recording)).all()
+    assert recording.status == "queued" and recording.filename == "moving.avi"
+    assert recording.uploaded_by_id == expert.id
+    assert recording.size_bytes == os.path.getsize(media.moving)
