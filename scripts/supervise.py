@@ -6,6 +6,7 @@ loopback port with its data under instance/redis, stopped on exit. One Ctrl-C st
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -13,7 +14,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -50,9 +50,23 @@ def ensure_redis(env: dict) -> None:
     data.mkdir(parents=True, exist_ok=True)
     port = free_port()
     proc = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data),
-         "--appendonly", "yes", "--save", "", "--daemonize", "no"],
-        stdout=subprocess.DEVNULL, start_new_session=True,
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            str(data),
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
+            "--daemonize",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
     )
     children.append(proc)
     url = f"redis://127.0.0.1:{port}/0"
@@ -69,10 +83,8 @@ def ensure_redis(env: dict) -> None:
 def stop_children() -> None:
     for proc in reversed(children):
         if proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
     deadline = time.monotonic() + 15
     for proc in reversed(children):
         try:
@@ -83,8 +95,14 @@ def stop_children() -> None:
 
 
 def flask(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run([str(VENV_BIN / "flask"), "--app", "training", *args], env=env,
-                          cwd=ROOT, check=check, text=True, capture_output=True)
+    return subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "training", *args],
+        env=env,
+        cwd=ROOT,
+        check=check,
+        text=True,
+        capture_output=True,
+    )
 
 
 def run() -> int:
@@ -100,14 +118,40 @@ def run() -> int:
     base = env.get("BASE_URL", f"http://127.0.0.1:{port}")
     env.setdefault("BASE_URL", base)
     spawn = dict(env=env, cwd=ROOT, start_new_session=True)
-    children.append(subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "--bind", f"0.0.0.0:{port}", "--workers", "2",
-         "--threads", "4", "--timeout", "0", "--access-logfile", "-",
-         "training:create_app()"], **spawn))
+    children.append(
+        subprocess.Popen(
+            [
+                str(VENV_BIN / "gunicorn"),
+                "--bind",
+                f"0.0.0.0:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--timeout",
+                "0",
+                "--access-logfile",
+                "-",
+                "training:create_app()",
+            ],
+            **spawn,
+        )
+    )
     children.append(subprocess.Popen([str(VENV_BIN / "python"), "-m", "workers"], **spawn))
-    children.append(subprocess.Popen(
-        [str(VENV_BIN / "rq"), "cron", "--url", env["REDIS_URL"], "--path", str(ROOT),
-         "workers.cron"], **spawn))
+    children.append(
+        subprocess.Popen(
+            [
+                str(VENV_BIN / "rq"),
+                "cron",
+                "--url",
+                env["REDIS_URL"],
+                "--path",
+                str(ROOT),
+                "workers.cron",
+            ],
+            **spawn,
+        )
+    )
     print()
     say(f"Copa is running at {base}/  (Ctrl-C stops everything)")
     print(seed.stdout.rstrip())
@@ -146,8 +190,9 @@ def test(pytest_args: list[str]) -> int:
     ]
     pg_url = env.get("COPA_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432")
     if pg_answers(pg_url):
-        steps.append(("pytest on PostgreSQL",
-                      [str(VENV_BIN / "python"), "-m", "pytest", *pytest_args]))
+        steps.append(
+            ("pytest on PostgreSQL", [str(VENV_BIN / "python"), "-m", "pytest", *pytest_args])
+        )
     else:
         say(f"no PostgreSQL answers at {pg_url}: the PostgreSQL run is skipped")
     failed = []

@@ -105,11 +105,13 @@ def _empty_tables(db):
         existing = set(sa.inspect(conn).get_table_names())
         tables = [t for t in reversed(db.metadata.sorted_tables) if t.name in existing]
         if conn.dialect.name == "postgresql":
-            leaked = conn.execute(sa.text(
-                "SELECT pid, state, left(query, 120) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                " AND state LIKE 'idle in transaction%'"
-            )).all()
+            leaked = conn.execute(
+                sa.text(
+                    "SELECT pid, state, left(query, 120) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    " AND state LIKE 'idle in transaction%'"
+                )
+            ).all()
             if leaked:  # a test left a transaction open: say which, instead of hanging
                 for pid, *_ in leaked:
                     conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})

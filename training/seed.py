@@ -171,11 +171,15 @@ def existing_demo_lines() -> list[str]:
     """The demo logins, if the demo accounts are still there."""
     from training.accounts.models import User
 
-    emails = ["admin@copa.example", "animatrice@copa.example", "expert@copa.example",
-              "participant01@copa.example"]
+    emails = [
+        "admin@copa.example",
+        "animatrice@copa.example",
+        "expert@copa.example",
+        "participant01@copa.example",
+    ]
     found = set(db.session.scalars(db.select(User.email).where(User.email.in_(emails))))
     if not found:
         return []
-    lines = ["Demo logins (password: %s):" % DEMO_PASSWORD]
+    lines = [f"Demo logins (password: {DEMO_PASSWORD}):"]
     lines += [f"  {email}" for email in emails if email in found]
     return lines
