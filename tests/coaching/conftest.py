@@ -23,7 +23,9 @@ class World:
 
 @pytest.fixture
 def world(make_program, make_member, make_user, auth_headers):
-    program = make_program(title="CoPA", timezone=TZ)
+    # An English-speaking program: the assertions below read English text. The fr-CA side is
+    # covered by test_coaching_browser (strings looked up through gettext).
+    program = make_program(title="CoPA", timezone=TZ, locale="en")
     expert = make_member(program, "expert", name="Eve Expert").user
     facilitator = make_member(program, "facilitator", name="Fay Facilitator").user
     alice = make_member(program, "participant", name="Alice", company="Acme").user
