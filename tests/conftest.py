@@ -182,6 +182,8 @@ def make_user(db):
 
         n = next(counter)
         password = kw.pop("password", None)
+        # Tests read English unless they choose otherwise (locale=None: the program's language).
+        kw.setdefault("locale", "en")
         user = create_user(
             kw.pop("email", f"user{n}-{uuid.uuid4().hex[:6]}@example.org"),
             kw.pop("name", f"User {n}"),

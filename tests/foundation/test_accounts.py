@@ -129,7 +129,7 @@ def test_user_can_switch_language(client, make_user, login):
 
 def test_program_language_is_the_default_for_visitors(client, make_program, make_member, login):
     program = make_program(locale="fr_CA")
-    user = make_member(program, "participant").user
+    user = make_member(program, "participant", locale=None).user
     login(client, user)
     page = client.get(f"/programs/{program.id}").get_data(as_text=True)
     assert "Membres" in page
