@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import g, has_request_context
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden, NotFound
 
@@ -42,16 +43,21 @@ def _user(user):
 
 
 def memberships(program_id: int, user=None) -> list[Membership]:
+    """The user's memberships in the program, read once per request."""
     user = _user(user)
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(
-        db.session.scalars(
-            db.select(Membership).where(
-                Membership.program_id == program_id, Membership.user_id == user.id
+    cache = g.setdefault("copa_memberships", {}) if has_request_context() else {}
+    key = (program_id, user.id)
+    if key not in cache:
+        cache[key] = list(
+            db.session.scalars(
+                db.select(Membership).where(
+                    Membership.program_id == program_id, Membership.user_id == user.id
+                )
             )
         )
-    )
+    return cache[key]
 
 
 def roles_in(program_id: int, user=None) -> set[str]:
