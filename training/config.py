@@ -33,8 +33,17 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+OPTIONAL_INTEGERS = (
+    "GOOGLE_NUM_RETRIES",
+    "GOOGLE_IMPORT_DELAY_MINUTES",
+    "GOOGLE_DOWNLOAD_CHUNK_BYTES",
+    "GOOGLE_CONFERENCE_POLLS",
+)
+
+
 def from_environment() -> dict:
     instance = instance_path()
+    optional = {k: int(os.environ[k]) for k in OPTIONAL_INTEGERS if os.environ.get(k)}
     port = int(os.environ.get("PORT", "5000"))
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'copa.db'}"
     return {
@@ -57,4 +66,5 @@ def from_environment() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        **optional,
     }
