@@ -12,6 +12,7 @@ from rq import cron
 from workers.coaching import sweep_booking_mail
 from workers.google import sweep as sweep_google_imports
 from workers.mail import requeue_stale_messages
+from workers.recordings import requeue_stalled_recordings
 from workers.reminders import requeue_reminders
 
 PREFIX = os.environ.get("RQ_QUEUE_PREFIX", "copa")
@@ -21,6 +22,7 @@ PERIODIC = [
     (sweep_google_imports, "default", 900),
     (requeue_reminders, "default", 300),
     (sweep_booking_mail, "default", 300),
+    (requeue_stalled_recordings, "media", 60),
 ]
 
 for func, queue, seconds in PERIODIC:
