@@ -26,7 +26,12 @@ def test_participant_books_a_slot_from_the_day_list(
     program = make_program(title="CoPA", timezone=TZ)
     expert = make_member(program, "expert", name="Eve Expert").user
     alice = make_member(
-        program, "participant", name="Alice", password="alice-secret-2027", timezone="Europe/Paris"
+        program,
+        "participant",
+        name="Alice",
+        password="alice-secret-2027",
+        timezone="Europe/Paris",
+        locale="fr_CA",
     ).user
     # 20:00-22:00 in Toronto is 02:00-04:00 the next day in Paris.
     start = hour_from_now(96).astimezone(ZoneInfo(TZ)).replace(hour=20)
