@@ -46,23 +46,28 @@ def _failed(program_id: int, exc: Exception) -> None:
     log.warning("google job for program %s failed: %s", program_id, describe_error(exc))
 
 
+def _sync(model, object_id: int, sync) -> str:
+    """Run one Google sync for a row; record Google's reason on the program when it fails."""
+    row = db.session.get(model, object_id)
+    if row is None:
+        return "missing"
+    program_id = row.program_id
+    try:
+        outcome = sync(row)
+    except (*GOOGLE_FAILURES, CredentialsError) as exc:
+        _failed(program_id, exc)
+        raise
+    db.session.commit()
+    return outcome
+
+
 @app_context
 def sync_session(session_id: int) -> str:
     """Create, update or delete the session's Google event; store the Meet link as join URL."""
     from training.google import events
     from training.sessions.models import TrainingSession
 
-    session = db.session.get(TrainingSession, session_id)
-    if session is None:
-        return "missing"
-    program_id = session.program_id
-    try:
-        outcome = events.sync_session(session)
-    except (*GOOGLE_FAILURES, CredentialsError) as exc:
-        _failed(program_id, exc)
-        raise
-    db.session.commit()
-    return outcome
+    return _sync(TrainingSession, session_id, events.sync_session)
 
 
 @app_context
@@ -70,17 +75,7 @@ def sync_booking(booking_id: int) -> str:
     from training.coaching.models import Booking
     from training.google import events
 
-    booking = db.session.get(Booking, booking_id)
-    if booking is None:
-        return "missing"
-    program_id = booking.program_id
-    try:
-        outcome = events.sync_booking(booking)
-    except (*GOOGLE_FAILURES, CredentialsError) as exc:
-        _failed(program_id, exc)
-        raise
-    db.session.commit()
-    return outcome
+    return _sync(Booking, booking_id, events.sync_booking)
 
 
 @app_context
