@@ -61,6 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_error_pages(app: Flask) -> None:
+    from flask_babel import gettext as _
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         db.session.rollback()
@@ -76,7 +78,7 @@ def _register_error_pages(app: Flask) -> None:
         app.logger.exception("unhandled error")
         if request.path.startswith("/api/"):
             return jsonify(
-                error={"code": "internal_error", "message": "Something went wrong on our side."}
+                error={"code": "internal_error", "message": _("Something went wrong on our side.")}
             ), 500
         return render_template("errors/error.html", error=None), 500
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from flask_babel import gettext as _
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 from training.timeutil import is_valid_zone
@@ -17,7 +18,7 @@ class Strict(BaseModel):
 
 def _zone(value: str) -> str:
     if not is_valid_zone(value):
-        raise ValueError(f"unknown time zone “{value}”")
+        raise ValueError(_("Unknown time zone “%(tz)s”.", tz=value))
     return value
 
 
@@ -27,7 +28,7 @@ def _locale(value: str) -> str:
         return "fr_CA"
     if normalised.lower().startswith("en"):
         return "en"
-    raise ValueError(f"unsupported locale “{value}” (use fr-CA or en)")
+    raise ValueError(_("Unsupported language “%(locale)s” (use fr-CA or en).", locale=value))
 
 
 TimeZoneName = Annotated[str, AfterValidator(_zone)]
