@@ -248,13 +248,19 @@ def accept_proposal(pid: int):
     """Book the proposed slots the participant ticked; each stands on its own."""
     require("coaching.book_self", pid)
     user_id = current_user.id
+    picks = [(user_id, slot_id) for slot_id in request.form.getlist("slot_id", type=int)]
+    return _book_picks(pid, picks, actor_id=user_id)
+
+
+def _book_picks(pid: int, picks: list[tuple[int, int]], *, actor_id: int):
+    """Book each (participant id, slot id) of this program on its own; say how many worked."""
     booked = failed = 0
-    for slot_id in request.form.getlist("slot_id", type=int):
+    for participant_id, slot_id in picks:
         slot = db.session.get(CoachingSlot, slot_id)
         if slot is None or slot.program_id != pid:
             continue
         try:
-            ops.book_slot(slot_id, user_id, actor_id=user_id)
+            ops.book_slot(slot_id, participant_id, actor_id=actor_id)
             db.session.commit()
             booked += 1
         except RuleViolation:
@@ -303,23 +309,9 @@ def unavailability(pid: int):
 def accept_plan(pid: int):
     """The facilitator books the ticked part of the batch plan on the participants' behalf."""
     require("coaching.book_for_others", pid)
-    actor = current_user.id
-    booked = failed = 0
+    picks = []
     for pick in request.form.getlist("pick"):
         participant_s, _sep, slot_s = pick.partition(":")
-        if not (participant_s.isdigit() and slot_s.isdigit()):
-            continue
-        slot = db.session.get(CoachingSlot, int(slot_s))
-        if slot is None or slot.program_id != pid:
-            continue
-        try:
-            ops.book_slot(slot.id, int(participant_s), actor_id=actor)
-            db.session.commit()
-            booked += 1
-        except RuleViolation:
-            db.session.rollback()
-            failed += 1
-    flash(_("%(n)s sessions booked.", n=booked), "info")
-    if failed:
-        flash(_("%(n)s proposed slots could not be booked any more.", n=failed), "error")
-    return _back(pid)
+        if participant_s.isdigit() and slot_s.isdigit():
+            picks.append((int(participant_s), int(slot_s)))
+    return _book_picks(pid, picks, actor_id=current_user.id)
