@@ -54,3 +54,16 @@ def calls(http: HttpMockSequence) -> list[Call]:
 
 def brief(http: HttpMockSequence) -> list[tuple[str, str]]:
     return [(c.method, c.path) for c in calls(http)]
+
+
+EVENTS = "/calendar/v3/calendars/primary/events"
+MEET = "https://meet.google.com/abc-defg-hij"
+
+
+def gevent(event_id, etag='"1"', meet=MEET, status="success"):
+    """A Calendar event as Google returns it; with a Meet link whose creation is ``status``."""
+    data = {"id": event_id, "etag": etag, "status": "confirmed", "htmlLink": "https://cal/e"}
+    if meet:
+        data["hangoutLink"] = meet
+        data["conferenceData"] = {"createRequest": {"status": {"statusCode": status}}}
+    return data

@@ -4,23 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.google.googlemock import calls, error, ok
+from tests.google.googlemock import EVENTS, MEET, calls, error, gevent, ok
 from training.db import utcnow
 from training.google.calendar_sync import event_id_for
 from training.google.models import GoogleEventLink
-
-EVENTS = "/calendar/v3/calendars/primary/events"
-MEET = "https://meet.google.com/cch-abcd-efg"
-
-
-def gevent(event_id, etag='"1"'):
-    return {
-        "id": event_id,
-        "etag": etag,
-        "status": "confirmed",
-        "hangoutLink": MEET,
-        "conferenceData": {"createRequest": {"status": {"statusCode": "success"}}},
-    }
 
 
 @pytest.fixture

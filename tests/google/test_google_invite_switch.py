@@ -9,22 +9,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.google.googlemock import calls, ok
+from tests.google.googlemock import MEET, calls, gevent, ok
 from training.db import utcnow
 from training.google.calendar_sync import event_id_for
-
-EVENTS = "/calendar/v3/calendars/primary/events"
-MEET = "https://meet.google.com/kzn-abcd-efg"
-
-
-def gevent(event_id, etag='"1"'):
-    return {
-        "id": event_id,
-        "etag": etag,
-        "status": "confirmed",
-        "hangoutLink": MEET,
-        "conferenceData": {"createRequest": {"status": {"statusCode": "success"}}},
-    }
 
 
 @pytest.fixture

@@ -4,21 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.google.googlemock import calls, error, ok
+from tests.google.googlemock import EVENTS, MEET, calls, error, gevent, ok
 from training.db import utcnow
 from training.google.calendar_sync import event_id_for
 from training.google.models import GoogleConnection, GoogleEventLink
-
-EVENTS = "/calendar/v3/calendars/primary/events"
-MEET = "https://meet.google.com/abc-defg-hij"
-
-
-def gevent(event_id, etag='"1"', meet=MEET, status="success"):
-    data = {"id": event_id, "etag": etag, "status": "confirmed", "htmlLink": "https://cal/e"}
-    if meet:
-        data["hangoutLink"] = meet
-        data["conferenceData"] = {"createRequest": {"status": {"statusCode": status}}}
-    return data
 
 
 @pytest.fixture
