@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
-    from training import auth, i18n, logging_setup, nav
+    from training import auth, errors, i18n, logging_setup, nav
 
     logging_setup.configure_logging(logging.DEBUG if app.debug else logging.INFO)
     db.init_app(app)
@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     logging_setup.init_app(app)
     nav.init_app(app)
+    errors.init_app(app)
 
     from training.api import api
     from training.features import FEATURES

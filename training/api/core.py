@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
+from training.errors import DomainError
 from training.extensions import csrf, db
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -23,10 +24,8 @@ M = TypeVar("M", bound=BaseModel)
 _STRUCTURAL = {"missing", "extra_forbidden", "model_type", "dict_type", "json_invalid"}
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **extra: Any):
-        super().__init__(message)
-        self.status, self.code, self.message, self.extra = status, code, message, extra
+class ApiError(DomainError):
+    """Kept for the API's own request-shape errors; new code raises :class:`DomainError`."""
 
 
 def error_response(status: int, code: str, message: str, **extra: Any):
@@ -79,10 +78,10 @@ def parse_query(model: type[M]) -> M:
         raise validation_error(exc) from None
 
 
-@api.errorhandler(ApiError)
-def _api_error(exc: ApiError):
+@api.errorhandler(DomainError)
+def _api_error(exc: DomainError):
     db.session.rollback()
-    return error_response(exc.status, exc.code, exc.message, **exc.extra)
+    return jsonify(exc.to_json()), exc.status
 
 
 @api.errorhandler(HTTPException)
