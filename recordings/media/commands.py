@@ -48,7 +48,10 @@ def x264_options(spec, settings) -> dict:
         "pix_fmt": "yuv420p",
         # Keyframes every `seg` seconds of presentation time, and only there: every rendition
         # cuts its segments at the same instants, so players switch renditions cleanly.
-        "force_key_frames": f"expr:gte(t,n_forced*{seg})",
+        # Beside a stream copy, keyframes follow the source's, so segments cut where the copy's do.
+        "force_key_frames": "source"
+        if spec.keyframes == "source"
+        else f"expr:gte(t,n_forced*{seg})",
         "x264-params": "scenecut=0:open-gop=0",
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import tempfile
@@ -36,8 +37,10 @@ Published = Callable[[dict], None]
 
 
 def _scaled(progress: Progress | None, stage: str) -> Progress:
-    lo, hi = _STAGES[stage]
+    return _span(progress, *_STAGES[stage])
 
+
+def _span(progress: Progress | None, lo: float, hi: float) -> Progress:
     def report(pct: float) -> None:
         if progress:
             progress(lo + (hi - lo) * pct / 100)
@@ -127,23 +130,25 @@ def process_media(
                 manifest["hls"] = MASTER
             write_json(os.path.join(final_dir, MANIFEST), manifest)
             if on_publish:
-                on_publish(dict(manifest))
+                on_publish(copy.deepcopy(manifest))
 
         smallest = min(plan.video, key=lambda r: r.height, default=None)
         top, audio = plan.top_video, plan.audio
+        # A copy indexes from itself: its lower rungs come later, and the index must not wait.
+        index_video = top if plan.mode == "remux" else smallest
         video_pl = os.path.join(final_dir, plan.dirname(top), "index.m3u8") if top else None
         audio_pl = os.path.join(final_dir, plan.dirname(audio), "index.m3u8") if audio else None
         index_dir = os.path.join(work, "index")
         os.makedirs(index_dir)
         indexer = _Indexer(
-            needs={r.name for r in (smallest, audio) if r},
+            needs={r.name for r in (index_video, audio) if r},
             out_dir=index_dir,
             duration=info.duration,
             poster_src=src,
-            video_src=os.path.join(final_dir, plan.dirname(smallest), "index.m3u8")
-            if smallest
+            video_src=os.path.join(final_dir, plan.dirname(index_video), "index.m3u8")
+            if index_video
             else None,
-            video_size=(smallest.width, smallest.height) if smallest else None,
+            video_size=(index_video.width, index_video.height) if index_video else None,
             audio_src=audio_pl,
             settings=settings,
         )
@@ -152,7 +157,8 @@ def process_media(
             publish_rendition(task)
             indexer.published(task.name)  # indexing overlaps the higher renditions' encoding
 
-        tasks, already = [], []
+        later = {r.name for r in plan.secondary}
+        tasks, extra, already = [], [], []
         for spec, args in zip(
             plan.renditions, plan.commands(src, work, settings, info).values(), strict=True
         ):
@@ -160,23 +166,32 @@ def process_media(
                 already.append(Task(spec.name, []))
                 continue
             os.makedirs(os.path.join(work, plan.dirname(spec)))
-            tasks.append(Task(spec.name, args, weight=spec.weight, nice=spec.nice))
+            task = Task(spec.name, args, weight=spec.weight, nice=spec.nice)
+            (extra if spec.name in later else tasks).append(task)
+        lo, hi = _STAGES["transcode"]
+        first_weight = sum(t.weight for t in tasks)
+        split = lo + (hi - lo) * first_weight / ((first_weight + sum(t.weight for t in extra)) or 1)
         try:
             for task in already:
                 rendition_done(task)
             run_tasks(
-                tasks,
-                info.duration,
-                progress=_scaled(progress, "transcode"),
-                on_done=rendition_done,
+                tasks, info.duration, progress=_span(progress, lo, split), on_done=rendition_done
             )
-
             mp4_tmp = os.path.join(work, DOWNLOAD)
             done = commands.run(commands.mp4_command(video_pl, audio_pl, mp4_tmp))
             if done.returncode != 0:
                 raise MediaError(TRANSCODE_FAILED, f"mp4: {done.stderr[-1000:]}")
             publish_file(mp4_tmp, final_dir)
             manifest["mp4"] = DOWNLOAD
+            write_json(os.path.join(final_dir, MANIFEST), manifest)
+            if extra:  # after the copy is playable: the lower rungs, at the lowest priority
+                run_tasks(
+                    extra,
+                    info.duration,
+                    progress=_span(progress, split, hi),
+                    on_done=rendition_done,
+                )
+
             _scaled(progress, "mp4")(100)
             write_json(os.path.join(final_dir, MANIFEST), manifest)
         except BaseException:
@@ -201,7 +216,7 @@ def process_media(
         write_json(os.path.join(final_dir, MANIFEST), manifest)
         remove_unlisted(final_dir, keep)
         if on_publish:
-            on_publish(dict(manifest))
+            on_publish(copy.deepcopy(manifest))
         if progress:
             progress(100.0)
         return manifest

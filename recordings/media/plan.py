@@ -24,6 +24,9 @@ class RenditionSpec:
     copy: bool = False
     codec: str = ""  # RFC 6381 codec string of the output, for the master playlist
     nice: int = 0  # lower renditions get the CPU first, so the replay is playable early
+    # "interval": a keyframe every segment; "source": where the source has one (a rung encoded
+    # beside a stream copy must cut its segments where the copy does, for clean switching).
+    keyframes: str = "interval"
 
     @property
     def weight(self) -> float:
@@ -45,6 +48,13 @@ class TranscodePlan:
     @property
     def audio(self) -> RenditionSpec | None:
         return next((r for r in self.renditions if r.kind == "audio"), None)
+
+    @property
+    def secondary(self) -> list[RenditionSpec]:
+        """Rungs encoded after a stream copy is published (lowest first, lowest priority)."""
+        if self.mode != "remux":
+            return []
+        return sorted((r for r in self.video if not r.copy), key=lambda r: r.height)
 
     @property
     def top_video(self) -> RenditionSpec | None:
@@ -101,6 +111,11 @@ def ladder_heights(source_height: int, ladder: tuple[int, ...]) -> list[int]:
     return heights or [even(source_height)]
 
 
+def lower_rungs(source_height: int, ladder: tuple[int, ...]) -> list[int]:
+    """Rungs worth encoding beside a copy: at most three quarters of the source's height."""
+    return sorted({even(h) for h in ladder if even(h) * 4 <= source_height * 3})
+
+
 def plan_transcode(info: MediaInfo, settings: MediaSettings | None = None) -> TranscodePlan:
     settings = settings or MediaSettings()
     renditions: list[RenditionSpec] = []
@@ -109,6 +124,22 @@ def plan_transcode(info: MediaInfo, settings: MediaSettings | None = None) -> Tr
         renditions.append(RenditionSpec("audio", "audio", copy=remux, codec="mp4a.40.2"))
     v = info.video
     if v and remux:
+        # The copy is published first; the lower rungs follow at low priority, so a phone on
+        # a weak connection is not left with the full-size stream only.
+        for height in lower_rungs(v.display_height, settings.ladder):
+            width = even(round(v.display_width * height / v.display_height))
+            renditions.append(
+                RenditionSpec(
+                    f"v{height}",
+                    "video",
+                    width=width,
+                    height=height,
+                    max_kbps=settings.max_kbps_for(height),
+                    codec=h264_codec_string("high", x264_level(width, height, v.fps or 30)),
+                    nice=19,
+                    keyframes="source",
+                )
+            )
         renditions.append(
             RenditionSpec(
                 f"v{v.height}",

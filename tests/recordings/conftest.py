@@ -30,6 +30,10 @@ class MediaFiles:
         return self.get("h264.mp4", mf.moving, 3, "320x240", "h264")
 
     @property
+    def h264_aac_480(self):
+        return self.get("h264-480.mp4", mf.moving, 4, "640x480", "h264-gop1s")
+
+    @property
     def audio_only(self):
         return self.get("audio.mp3", mf.audio_only)
 

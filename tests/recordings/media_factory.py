@@ -38,6 +38,7 @@ def slides(path: str, seconds_per_slide: float = 2.5, size: str = "320x180") -> 
 def moving(path: str, seconds: float = 3, size: str = "320x240", codec: str = "mpeg4") -> str:
     vcodec = {
         "h264": X264,
+        "h264-gop1s": [*X264, "-g", "25"],  # a keyframe every second, as cameras and Meet do
         "h264-444": [  # 4:4:4 allows odd sizes
             "-vf",
             f"format=yuv444p,scale={size.replace('x', ':')}",

@@ -79,6 +79,30 @@ def test_h264_aac_is_remuxed(media, tmp_path):
     assert atoms.index("moov") < atoms.index("mdat")
 
 
+def _segment_durations(playlist: str) -> list[float]:
+    with open(playlist, encoding="utf-8") as fh:
+        return [float(line[8:].rstrip(",\n")) for line in fh if line.startswith("#EXTINF:")]
+
+
+def test_a_copy_is_playable_first_then_gets_its_lower_rung(media, tmp_path):
+    final, manifest, events, progress = run(media.h264_aac_480, tmp_path)
+    assert manifest["mode"] == "remux" and manifest["status"] == "ready"
+    playable = [e for e in events if e.get("hls")]
+    first_heights = [r["height"] for r in playable[0]["renditions"] if r["kind"] == "video"]
+    assert first_heights == [480]  # the copy alone is already a replay
+    assert playable[0]["mp4"] is None or playable[0]["mp4"] == "download.mp4"
+    streams = master_variants(os.path.join(final, "master.m3u8"))
+    videos = sorted((s["width"], s["height"]) for s in streams if s["codec_type"] == "video")
+    assert videos == [(480, 360), (640, 480)]
+    by_height = {r["height"]: r for r in manifest["renditions"] if r["kind"] == "video"}
+    low = _segment_durations(os.path.join(final, by_height[360]["dir"], "index.m3u8"))
+    copy = _segment_durations(os.path.join(final, by_height[480]["dir"], "index.m3u8"))
+    assert len(low) == len(copy) > 1  # segments cut at the same instants: clean switching
+    assert low == pytest.approx(copy, abs=0.05)
+    assert by_height[360]["bandwidth"] < by_height[480]["bandwidth"]
+    assert progress == sorted(progress) and progress[-1] == 100.0
+
+
 def test_audio_only_replays_as_audio_with_a_poster(media, tmp_path):
     final, manifest, _, _ = run(media.audio_only, tmp_path)
     streams = master_variants(os.path.join(final, "master.m3u8"))

@@ -10,6 +10,18 @@ def test_h264_aac_is_copied(media):
     assert all(r.copy for r in plan.renditions)
 
 
+def test_a_copy_gets_lower_rungs_encoded_after_it(media):
+    plan = plan_transcode(probe(media.h264_aac_480))
+    assert plan.mode == "remux"
+    assert [(r.width, r.height, r.copy) for r in sorted(plan.video, key=lambda r: r.height)] == [
+        (480, 360, False),
+        (640, 480, True),
+    ]
+    [low] = plan.secondary
+    assert low.nice == 19 and low.keyframes == "source"
+    assert plan.top_video.copy  # the download and the first playable stream are the copy
+
+
 def test_other_codecs_get_a_ladder_that_never_upscales(media):
     plan = plan_transcode(probe(media.moving))  # 320x240 mpeg4
     assert plan.mode == "transcode"
