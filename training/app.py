@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
-    from training import auth, errors, i18n, logging_setup, nav
+    from training import auth, errors, i18n, logging_setup, metrics, nav
 
     logging_setup.configure_logging(logging.DEBUG if app.debug else logging.INFO)
     db.init_app(app)
@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     logging_setup.init_app(app)
     nav.init_app(app)
     errors.init_app(app)
+    metrics.init_app(app)
 
     from training.api import api
     from training.features import FEATURES
