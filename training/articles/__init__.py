@@ -1,0 +1,1 @@
+"""Reference articles: what the expert learned from the companies, de-personalised."""
