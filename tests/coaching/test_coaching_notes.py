@@ -67,7 +67,7 @@ def test_notes_reach_only_their_readers(client, world, past_booking):
     assert texts(client, world, bid, world.alice) == (200, [SECRET_PREP, SECRET_SHARED])
     status, notes = texts(client, world, bid, world.facilitator)
     assert status == 200 and notes == []
-    assert texts(client, world, bid, world.bob)[0] == 403
+    assert texts(client, world, bid, world.bob)[0] == 404  # not even its existence
     assert texts(client, world, bid, world.outsider)[0] == 404
 
 
@@ -172,3 +172,30 @@ def test_a_session_that_took_place_is_not_offered_for_cancelling(app, world, pas
     assert "Past sessions" in html and "attendance not marked yet" in html
     assert f"/coaching/bookings/{past_booking}/cancel" not in html
     assert f"/coaching/bookings/{past_booking}/reschedule" not in html
+
+
+def test_a_private_note_stays_its_authors_after_a_reschedule_to_another_expert(
+    client, world, publish, book, make_member, auth_headers, login, app
+):
+    second = make_member(world.program, "expert", name="Ada Second").user
+    world.headers[second.id] = auth_headers(second)
+    first_slot = publish(hours=72)[0]
+    other_slot = publish(hours=96, expert=second)[0]
+    bid = book(first_slot["id"], world.alice).get_json()["id"]
+    assert post_note(client, world, bid, world.expert, "private", SECRET_PRIVATE).status_code == 201
+    assert post_note(client, world, bid, world.expert, "shared", SECRET_SHARED).status_code == 201
+    r = client.post(
+        f"/api/v1/bookings/{bid}/reschedule",
+        json={"slot_id": other_slot["id"]},
+        headers=world.headers[world.alice.id],
+    )
+    assert r.status_code == 200 and r.get_json()["expert_id"] == second.id
+
+    # The new expert coaches the booking: they see what the participant sees, not the private note.
+    assert texts(client, world, bid, second) == (200, [SECRET_SHARED])
+    page = login(app.test_client(), second).get(f"/programs/{world.program.id}/coaching")
+    assert page.status_code == 200 and SECRET_PRIVATE not in page.get_data(as_text=True)
+    # Its author still reads it (and only their own notes), but can no longer act on the booking.
+    assert texts(client, world, bid, world.expert) == (200, [SECRET_PRIVATE])
+    assert post_note(client, world, bid, world.expert, "private", "more").status_code == 403
+    assert texts(client, world, bid, world.alice) == (200, [SECRET_SHARED])

@@ -193,3 +193,43 @@ def test_expert_page_refuses_bad_numbers_and_dates_with_a_message(app, login, wo
         assert r.status_code == 200
         html = r.get_data(as_text=True)
         assert "Check the dates and numbers." in html and "Withdraw" not in html
+
+
+def test_another_programs_ids_answer_like_missing_ones_and_change_nothing(
+    app, login, world, publish, book, make_program, make_member, db
+):
+    """Posting program A's slot and booking ids under program B's path tells B's members
+    nothing: the answer is the one for an id that does not exist, and A's data is untouched."""
+    from training.coaching.models import Booking, CoachingSlot
+
+    slot, spare = publish(count=2)
+    bid = book(slot["id"], world.alice).get_json()["id"]
+    other = make_program(title="Program B")
+    b_facilitator = make_member(other, "facilitator", name="Bea Facilitator").user
+    b_participant = make_member(other, "participant", name="Ben Participant").user
+    forms = [
+        ("slots/{sid}/book", {}),
+        ("slots/{sid}/withdraw", {}),
+        ("bookings/{bid}/cancel", {"reason": "x"}),
+        ("bookings/{bid}/reschedule", {"slot_id": str(spare["id"])}),
+        ("bookings/{bid}/attendance", {"status": "attended"}),
+        ("bookings/{bid}/notes", {"kind": "private", "body": "x"}),
+        ("bookings/{bid}/notes", {"kind": "shared", "body": "x"}),
+        ("bookings/{bid}/notes", {"kind": "preparation", "body": "x"}),
+    ]
+    for user in (b_facilitator, b_participant):
+        c = login(app.test_client(), user)
+        for path, form in forms:
+            real = path.format(sid=slot["id"], bid=bid)
+            missing = path.format(sid=999999, bid=999999)
+            got = c.post(f"/programs/{other.id}/coaching/{real}", data=form).status_code
+            want = c.post(f"/programs/{other.id}/coaching/{missing}", data=form).status_code
+            assert got == want, (user.name, path, got, want)
+            assert got in (403, 404)
+        # A participant of B, who may book and write notes there, gets 404 for A's ids.
+    c = login(app.test_client(), b_participant)
+    assert c.post(f"/programs/{other.id}/coaching/slots/{slot['id']}/book").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Booking, bid).status == "booked"
+    assert db.session.get(Booking, bid).notes == []
+    assert db.session.get(CoachingSlot, spare["id"]).status == "open"

@@ -66,7 +66,12 @@ def test_google_sends_invites_and_copa_sends_none(
     resp = client.patch(f"/api/v1/sessions/{sid}", json={"title": "VSM"}, headers=headers)
     assert resp.status_code == 200
     run_jobs()
-    assert client.delete(f"/api/v1/sessions/{sid}", headers=headers).status_code == 200
+    assert (
+        client.delete(
+            f"/api/v1/sessions/{sid}", json={"reason": "Speaker ill"}, headers=headers
+        ).status_code
+        == 200
+    )
     run_jobs()
 
     assert [(c.method, c.query.get("sendUpdates")) for c in calls(google_http)] == [

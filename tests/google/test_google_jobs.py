@@ -51,7 +51,7 @@ def test_without_connection_nothing_is_queued(app, db, program, no_real_http, ru
 
     session = schedule(db, program)
     assert google_job_names(app) == []
-    cancel_session(session, None)
+    cancel_session(session, "Trainer ill")
     db.session.commit()
     assert google_job_names(app) == []
     run_jobs()  # Copa's own invites go out; nothing Google, no HTTP at all

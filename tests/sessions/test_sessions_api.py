@@ -144,7 +144,12 @@ def test_cancel_then_edit_is_a_409(client, cast, auth_headers, create_session):
     r = client.patch(f"/api/v1/sessions/{session['id']}", json={"title": "X"}, headers=headers)
     assert r.status_code == 409
     assert r.get_json()["error"]["code"] == "session_cancelled"
-    assert client.delete(f"/api/v1/sessions/{session['id']}", headers=headers).status_code == 409
+    assert (
+        client.delete(
+            f"/api/v1/sessions/{session['id']}", json={"reason": "Speaker ill"}, headers=headers
+        ).status_code
+        == 409
+    )
 
 
 def test_roles(client, cast, auth_headers, create_session, future):
@@ -156,7 +161,12 @@ def test_roles(client, cast, auth_headers, create_session, future):
             client.patch(f"/api/v1/sessions/{sid}", json={"title": "X"}, headers=h).status_code
             == 403
         )
-        assert client.delete(f"/api/v1/sessions/{sid}", headers=h).status_code == 403
+        assert (
+            client.delete(
+                f"/api/v1/sessions/{sid}", json={"reason": "Speaker ill"}, headers=h
+            ).status_code
+            == 403
+        )
         r = client.post(
             f"/api/v1/programs/{cast.program.id}/sessions",
             json={"title": "T", "starts_at": future(), "duration_minutes": 60},
@@ -201,7 +211,7 @@ def test_session_changed_signal_is_sent_for_each_change(client, cast, auth_heade
         sid = create_session()["id"]
         headers = auth_headers(cast.facilitator)
         client.patch(f"/api/v1/sessions/{sid}", json={"title": "B"}, headers=headers)
-        client.delete(f"/api/v1/sessions/{sid}", headers=headers)
+        client.delete(f"/api/v1/sessions/{sid}", json={"reason": "Speaker ill"}, headers=headers)
     finally:
         signals.session_changed.disconnect(receiver)
     assert seen == [(sid, "created", 0), (sid, "updated", 1), (sid, "cancelled", 2)]
@@ -289,13 +299,22 @@ def test_a_wall_clock_time_skipped_by_spring_forward_is_a_422(client, cast, auth
     assert r.get_json()["starts_at"] == "2027-03-14T03:30:00-04:00"
 
 
-def test_unknown_session_is_a_404_with_a_message(client, cast, auth_headers):
-    r = client.get("/api/v1/sessions/999999", headers=auth_headers(cast.alice))
-    assert r.status_code == 404
-    assert r.get_json()["error"] == {
-        "code": "not_found",
-        "message": "This session does not exist.",
-    }
+def test_unknown_session_and_another_programs_session_get_the_same_404(
+    client, cast, auth_headers, make_program, make_member, future
+):
+    other = make_program(title="Other network")
+    organiser = make_member(other, "facilitator", name="Otto Organiser").user
+    r = client.post(
+        f"/api/v1/programs/{other.id}/sessions",
+        json={"title": "Theirs", "starts_at": future(), "duration_minutes": 60},
+        headers=auth_headers(organiser),
+    )
+    assert r.status_code == 201
+    missing = client.get("/api/v1/sessions/999999", headers=auth_headers(cast.alice))
+    foreign = client.get(f"/api/v1/sessions/{r.get_json()['id']}", headers=auth_headers(cast.alice))
+    assert missing.status_code == foreign.status_code == 404
+    assert missing.get_json() == foreign.get_json()
+    assert missing.get_json()["error"] == {"code": "not_found", "message": "Not found."}
 
 
 @pytest.mark.parametrize(
@@ -323,3 +342,25 @@ def test_input_the_database_would_choke_on_is_a_422(
     assert r.status_code == 422, r.get_json()
     assert r.get_json()["error"]["code"] == code
     assert db.session.scalar(db.select(db.func.count(TrainingSession.id))) == 0
+
+
+def test_cancelling_needs_a_reason_in_the_api_as_on_the_page(
+    client, cast, auth_headers, create_session, app, login
+):
+    session = create_session()
+    headers = auth_headers(cast.facilitator)
+    for body in (None, {"reason": "   "}):
+        r = client.delete(f"/api/v1/sessions/{session['id']}", json=body, headers=headers)
+        assert r.status_code == 422
+        assert r.get_json()["error"]["code"] == "reason_required"
+    page = login(app.test_client(), cast.facilitator)
+    r = page.post(f"/sessions/{session['id']}/cancel", data={"reason": ""}, follow_redirects=True)
+    assert "Give a reason for the cancellation" in r.get_data(as_text=True)
+    assert (
+        client.get(f"/api/v1/sessions/{session['id']}", headers=headers).get_json()["status"]
+        == "scheduled"
+    )
+    r = client.delete(
+        f"/api/v1/sessions/{session['id']}", json={"reason": "Speaker ill"}, headers=headers
+    )
+    assert r.status_code == 200

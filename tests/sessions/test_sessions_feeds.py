@@ -81,7 +81,11 @@ def test_cancelled_session_stays_in_the_feed_as_cancelled(
     client, cast, auth_headers, create_session
 ):
     session = create_session()
-    client.delete(f"/api/v1/sessions/{session['id']}", headers=auth_headers(cast.facilitator))
+    client.delete(
+        f"/api/v1/sessions/{session['id']}",
+        json={"reason": "Speaker ill"},
+        headers=auth_headers(cast.facilitator),
+    )
     path = _path(_links(client, cast.alice, auth_headers)["feed_url"])
     (vevent,) = Calendar.from_ical(client.get(path).data).walk("VEVENT")
     assert str(vevent["status"]) == "CANCELLED"
@@ -195,7 +199,11 @@ def test_a_cancelled_session_leaves_the_feeds_after_30_days(
 
     kept = create_session(title="Kept")
     gone = create_session(title="Cancelled long ago")
-    client.delete(f"/api/v1/sessions/{gone['id']}", headers=auth_headers(cast.facilitator))
+    client.delete(
+        f"/api/v1/sessions/{gone['id']}",
+        json={"reason": "Speaker ill"},
+        headers=auth_headers(cast.facilitator),
+    )
     personal = _path(_links(client, cast.alice, auth_headers)["feed_url"])
     (program_wide,) = _links(client, cast.facilitator, auth_headers)["program_feeds"]
     paths = (personal, _path(program_wide["feed_url"]))

@@ -105,7 +105,9 @@ def test_member_added_later_gets_upcoming_and_removed_member_gets_cancel(
     upcoming = create_session(title="Upcoming")
     cancelled = create_session(title="Cancelled one")
     headers = auth_headers(cast.facilitator)
-    client.delete(f"/api/v1/sessions/{cancelled['id']}", headers=headers)
+    client.delete(
+        f"/api/v1/sessions/{cancelled['id']}", json={"reason": "Speaker ill"}, headers=headers
+    )
     run_jobs()
     smtp_server.messages.clear()
 

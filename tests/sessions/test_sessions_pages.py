@@ -39,7 +39,11 @@ def test_calendar_page_shows_week_months_and_progress(
     create_session(title="Week one", starts_at=in_ten_days)
     create_session(title="Later", starts_at=future(days=40))
     dropped = create_session(title="Dropped", starts_at=future(days=11))
-    client.delete(f"/api/v1/sessions/{dropped['id']}", headers=auth_headers(cast.facilitator))
+    client.delete(
+        f"/api/v1/sessions/{dropped['id']}",
+        json={"reason": "Speaker ill"},
+        headers=auth_headers(cast.facilitator),
+    )
     login(client, cast.alice)
     url = f"/programs/{cast.program.id}/sessions"
     page = client.get(url).get_data(as_text=True)

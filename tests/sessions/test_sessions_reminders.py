@@ -82,7 +82,7 @@ def test_reschedule_moves_and_cancel_drops_reminders(
     client.patch(f"/api/v1/sessions/{sid}", json={"title": "Only the title"}, headers=headers)
     assert len(_scheduled(app)) == 2  # unchanged by a title edit
 
-    client.delete(f"/api/v1/sessions/{sid}", headers=headers)
+    client.delete(f"/api/v1/sessions/{sid}", json={"reason": "Speaker ill"}, headers=headers)
     assert _scheduled(app) == set()
     assert send_session_reminder(sid, 60, new_ts) == 0
     run_jobs(until=datetime.fromisoformat(moved["starts_at"]))

@@ -12,16 +12,17 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import Field
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import NotFound
 
 from training.api import ApiError, api, parse_json
 from training.api.core import error_response
 from training.api.schemas import Strict
+from training.coaching import access
 from training.coaching import availability as av
 from training.coaching import notes as notes_ops
 from training.coaching import operations as ops
 from training.coaching import queries as q
-from training.coaching.models import Booking, CoachingSlot
+from training.coaching.models import CoachingSlot
 from training.coaching.rules import RuleViolation
 from training.coaching.slotgen import AvailabilityError
 from training.db import utcnow
@@ -117,10 +118,8 @@ def _slots(ids: list[int]) -> list[CoachingSlot]:
 @api.delete("/slots/<int:slot_id>")
 @login_required
 def withdraw_slot(slot_id: int):
-    slot = db.get_or_404(CoachingSlot, slot_id)
-    program_member_or_404(slot.program_id)
-    if not (slot.expert_id == current_user.id or can("availability.manage_any", slot.program_id)):
-        raise Forbidden()
+    slot = access.slot_in_reach(slot_id)
+    access.may_withdraw(slot)
     booking = av.withdraw_slot(slot, actor_id=current_user.id)
     db.session.commit()
     return jsonify(status="withdrawn", cancelled_booking_id=booking.id if booking else None)
@@ -155,22 +154,10 @@ def book(slot_id: int):
     return jsonify(answer), 201 if created else 200
 
 
-def _booking_for(bid: int) -> tuple[Booking, str]:
-    """The booking and how the current user relates to it (participant/expert/facilitator)."""
-    booking = db.get_or_404(Booking, bid)
-    program_member_or_404(booking.program_id)
-    relation = notes_ops.relation(booking, current_user.id)
-    if relation is None and can("coaching.overview", booking.program_id):
-        relation = "facilitator"
-    if relation is None:
-        raise Forbidden()
-    return booking, relation
-
-
 @api.get("/bookings/<int:bid>")
 @login_required
 def get_booking(bid: int):
-    booking, _rel = _booking_for(bid)
+    booking, _rel = access.booking_in_reach(bid)
     return jsonify(q.booking_dict(booking, _tz(booking.slot.program), current_user.id))
 
 
@@ -184,9 +171,8 @@ def _override() -> bool:
 @api.delete("/bookings/<int:bid>")
 @login_required
 def cancel(bid: int):
-    booking, relation = _booking_for(bid)
-    if relation not in ("participant", "facilitator"):
-        raise Forbidden()
+    booking, relation = access.booking_in_reach(bid)
+    access.require_relation(relation, "participant", access.FACILITATOR)
     override = _override() and can("coaching.override_cutoff", booking.program_id)
     ops.cancel_booking(booking, actor_id=current_user.id, override=override)
     db.session.commit()
@@ -201,9 +187,8 @@ class RescheduleIn(Strict):
 @api.post("/bookings/<int:bid>/reschedule")
 @login_required
 def reschedule(bid: int):
-    booking, relation = _booking_for(bid)
-    if relation not in ("participant", "facilitator"):
-        raise Forbidden()
+    booking, relation = access.booking_in_reach(bid)
+    access.require_relation(relation, "participant", access.FACILITATOR)
     body = parse_json(RescheduleIn)
     override = body.override and can("coaching.override_cutoff", booking.program_id)
     user_id = current_user.id
@@ -219,9 +204,8 @@ class AttendanceIn(Strict):
 @api.post("/bookings/<int:bid>/attendance")
 @login_required
 def attendance(bid: int):
-    booking, relation = _booking_for(bid)
-    if relation != "expert":
-        raise Forbidden()
+    booking, relation = access.booking_in_reach(bid)
+    access.require_relation(relation, "expert")
     notes_ops.mark_attendance(booking, parse_json(AttendanceIn).status)
     db.session.commit()
     return jsonify(id=booking.id, status=booking.status)
@@ -235,7 +219,7 @@ class NoteIn(Strict):
 @api.post("/bookings/<int:bid>/notes")
 @login_required
 def add_note(bid: int):
-    booking, _rel = _booking_for(bid)
+    booking, _rel = access.booking_in_reach(bid)
     body = parse_json(NoteIn)
     note = notes_ops.add_note(booking, body.kind, body.body, author_id=current_user.id)
     db.session.commit()

@@ -1,7 +1,8 @@
 """Attendance and the three kinds of coaching notes, with their confidentiality rules.
 
 preparation: written by the participant; seen by the participant and the booking's expert.
-private:     written by the booking's expert; seen by that expert only.
+private:     written by the booking's expert; seen by its author only, even after the booking
+             moves to another expert (a reschedule) or the author stops coaching it.
 shared:      written by the booking's expert; seen by the expert and the participant.
 Nobody else (facilitator, other experts, other participants, admins) sees any note text: the
 facilitator's views get counts and dates only (see queries.overview_rows).
@@ -35,8 +36,19 @@ def relation(booking: Booking, user_id: int) -> str | None:
 
 
 def visible_notes(booking: Booking, user_id: int) -> list[CoachingNote]:
+    """The notes ``user_id`` may read: a private note is its author's alone, whoever coaches
+    the booking now; the other kinds follow the viewer's current relation to the booking."""
     kinds = READERS.get(relation(booking, user_id) or "", ())
-    return [n for n in booking.notes if n.kind in kinds]
+    return [
+        n
+        for n in booking.notes
+        if (n.author_id == user_id if n.kind == "private" else n.kind in kinds)
+    ]
+
+
+def authored_private_notes(booking: Booking, user_id: int) -> bool:
+    """Whether ``user_id`` wrote a private note here (a former coach keeps reading their own)."""
+    return any(n.kind == "private" and n.author_id == user_id for n in booking.notes)
 
 
 def add_note(booking: Booking, kind: str, body: str, *, author_id: int) -> CoachingNote:

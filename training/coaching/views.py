@@ -15,12 +15,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.exceptions import Forbidden
 
+from training.coaching import access, planning
 from training.coaching import availability as av
 from training.coaching import notes as notes_ops
 from training.coaching import operations as ops
-from training.coaching import planning
 from training.coaching import queries as q
 from training.coaching.models import Booking, CoachingSlot
 from training.coaching.rules import RuleViolation
@@ -121,9 +120,7 @@ def _run(pid: int, func, success: str):
 @login_required
 def book(pid: int, sid: int):
     require("coaching.book_self", pid)
-    slot = db.get_or_404(CoachingSlot, sid)
-    if slot.program_id != pid:
-        raise Forbidden()
+    access.slot_in_reach(sid, pid)
     user_id = current_user.id
     return _run(
         pid,
@@ -133,12 +130,8 @@ def book(pid: int, sid: int):
 
 
 def _own_booking(pid: int, bid: int) -> Booking:
-    booking = db.get_or_404(Booking, bid)
-    program_member_or_404(pid)
-    if booking.program_id != pid:
-        raise Forbidden()
-    if booking.participant_id != current_user.id and not can("coaching.overview", pid):
-        raise Forbidden()
+    booking, relation = access.booking_in_reach(bid, pid)
+    access.require_relation(relation, "participant", access.FACILITATOR)
     return booking
 
 
@@ -203,29 +196,20 @@ def publish(pid: int):
 @bp.post("/programs/<int:pid>/coaching/slots/<int:sid>/withdraw")
 @login_required
 def withdraw(pid: int, sid: int):
-    program_member_or_404(pid)
-    slot = db.get_or_404(CoachingSlot, sid)
-    if slot.program_id != pid or not (
-        slot.expert_id == current_user.id or can("availability.manage_any", pid)
-    ):
-        raise Forbidden()
+    slot = access.slot_in_reach(sid, pid)
+    access.may_withdraw(slot)
     return _run(pid, lambda: av.withdraw_slot(slot, actor_id=current_user.id), _("Withdrawn."))
 
 
-def _coached_booking(pid: int, bid: int) -> Booking:
-    booking = db.get_or_404(Booking, bid)
-    program_member_or_404(pid)
-    if booking.program_id != pid or notes_ops.relation(booking, current_user.id) is None:
-        raise Forbidden()
-    return booking
+def _coached_booking(pid: int, bid: int) -> tuple[Booking, str]:
+    return access.booking_in_reach(bid, pid)
 
 
 @bp.post("/programs/<int:pid>/coaching/bookings/<int:bid>/attendance")
 @login_required
 def attendance(pid: int, bid: int):
-    booking = _coached_booking(pid, bid)
-    if notes_ops.relation(booking, current_user.id) != "expert":
-        raise Forbidden()
+    booking, relation = _coached_booking(pid, bid)
+    access.require_relation(relation, "expert")
     status = request.form.get("status", "")
     return _run(pid, lambda: notes_ops.mark_attendance(booking, status), _("Saved."))
 
@@ -233,7 +217,7 @@ def attendance(pid: int, bid: int):
 @bp.post("/programs/<int:pid>/coaching/bookings/<int:bid>/notes")
 @login_required
 def note(pid: int, bid: int):
-    booking = _coached_booking(pid, bid)
+    booking, _relation = _coached_booking(pid, bid)
     kind, body = request.form.get("kind", ""), request.form.get("body", "")
     return _run(
         pid,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Literal
 
 from flask import jsonify, request
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import Field
+from werkzeug.exceptions import NotFound
 
 from training.api import ApiError, api, parse_json
 from training.api.schemas import Strict
@@ -73,7 +73,7 @@ def _session(
 ) -> tuple[TrainingSession, Program]:
     session = operations.locked_session(sid) if lock else db.session.get(TrainingSession, sid)
     if session is None:
-        raise ApiError(404, "not_found", _("This session does not exist."))
+        raise NotFound()  # the same answer as another program's session: ids leak nothing
     program = (
         require(action, session.program_id) if action else program_member_or_404(session.program_id)
     )

@@ -33,6 +33,7 @@ from training.sessions.validation import (
     SessionInput,
     check_text,
     clean_session_input,
+    invalid,
 )
 
 SIGNIFICANT = ("title", "description", "join_url", "starts_at", "ends_at")
@@ -96,8 +97,16 @@ def update_session(session: TrainingSession, data: SessionInput, *, now: datetim
 
 
 def cancel_session(session: TrainingSession, reason: str | None) -> TrainingSession:
+    """Cancel, with the reason the members read in the cancellation e-mail (required: the one
+    rule for the page and the API)."""
     _ensure_editable(session)
     reason = check_text(reason or "", "reason", REASON_MAX)
+    if not reason:
+        raise invalid(
+            "reason_required",
+            _("Give a reason for the cancellation: the members read it."),
+            "reason",
+        )
     session.status = "cancelled"
     session.cancel_reason = reason or None
     session.sequence += 1

@@ -158,10 +158,7 @@ def edit(sid: int):
 def cancel(sid: int):
     session = _session_or_404(sid)
     require("sessions.manage", session.program_id)
-    reason = request.form.get("reason", "").strip()
-    if not reason:  # the members read it in the cancellation e-mail
-        flash(_("Give a reason for the cancellation: the members read it."), "error")
-        return redirect(url_for("sessions.show", sid=sid))
+    reason = request.form.get("reason", "")
     session = operations.locked_session(sid)
     try:
         operations.cancel_session(session, reason)
