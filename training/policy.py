@@ -20,6 +20,9 @@ from training.programs.roles import EXPERT, FACILITATOR, PARTICIPANT
 ACTIONS: dict[str, tuple[str, ...]] = {
     "program.view": (PARTICIPANT, FACILITATOR, EXPERT),
     "members.view": (PARTICIPANT, FACILITATOR, EXPERT),
+    # E-mail addresses: the program's staff only; participants (often competitors) never
+    # receive each other's addresses, in pages or in the API.
+    "members.contacts": (FACILITATOR, EXPERT),
     "members.manage": (FACILITATOR,),
     "sessions.manage": (FACILITATOR,),
     "materials.upload": (FACILITATOR, EXPERT),

@@ -31,6 +31,11 @@ def all_zones() -> list[str]:
     return sorted(available_timezones())
 
 
+# Dates people type for Copa fall in this range; outside it is a typo (and year 9999 overflows
+# as soon as it is converted or a week is added).
+YEARS = (1970, 2199)
+
+
 def parse_local_datetime(value: str | datetime, tz_name: str) -> datetime:
     """ISO 8601 text or a datetime to aware UTC; without an offset it is wall time in tz_name.
 
@@ -45,6 +50,8 @@ def parse_local_datetime(value: str | datetime, tz_name: str) -> datetime:
             value = datetime.fromisoformat(text)
         except ValueError as exc:
             raise ValueError(f"not an ISO 8601 date-time: {value!r}") from exc
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValueError(f"out of range: {value.isoformat()} (years {YEARS[0]} to {YEARS[1]})")
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone(tz_name))
     return value.astimezone(UTC)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.coaching.helpers import hour_from_now, local_iso
 
 
@@ -456,3 +458,56 @@ def test_one_expert_publishing_in_two_programs_at_once_cannot_overlap(
     assert outcome == {programs[0]: "published", programs[1]: "overlap"}
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(CoachingSlot.id))) == 1
+
+
+@pytest.mark.parametrize(
+    ("window", "repeat", "code"),
+    [
+        (("2027-03-09T06:00", "2027-03-09T21:00"), None, "window_too_long"),
+        (("2027-03-09T09:00", "2027-03-09T12:00"), "2028-03-20", "repeat_too_long"),
+        (("2027-03-09T06:00", "2027-03-09T20:00"), "2028-03-07", "too_many_slots"),
+        (("2040-12-31T09:00", "2040-12-31T12:00"), None, "too_far_ahead"),
+        (("9999-12-31T22:00", "9999-12-31T23:30"), "9999-12-31", "invalid_value"),
+    ],
+)
+def test_availability_is_bounded_with_a_422_naming_the_limit(
+    client, world, window, repeat, code, db
+):
+    from training.coaching.models import CoachingSlot
+
+    body = {"starts_at": window[0], "ends_at": window[1], "slot_minutes": 5}
+    if repeat:
+        body["repeat_weekly_until"] = repeat
+    r = client.post(
+        f"/api/v1/programs/{world.program.id}/availability",
+        json=body,
+        headers=world.headers[world.expert.id],
+    )
+    assert r.status_code == 422, r.get_json()
+    error = r.get_json()["error"]
+    assert error["code"] == code
+    if code != "invalid_value":
+        assert any(k.startswith("limit") for k in error)  # the client learns the limit
+    assert db.session.scalar(db.select(db.func.count(CoachingSlot.id))) == 0
+
+
+def test_availability_overlap_check_still_refuses_a_clash_in_a_long_repeat(client, world):
+    url = f"/api/v1/programs/{world.program.id}/availability"
+    headers = world.headers[world.expert.id]
+    first = {"starts_at": "2027-03-09T09:00", "ends_at": "2027-03-09T12:00"}
+    assert (
+        client.post(
+            url, json={**first, "repeat_weekly_until": "2027-06-01"}, headers=headers
+        ).status_code
+        == 201
+    )
+    # 30 weeks later on the same weekday the windows are free; week 12 clashes at 11:00.
+    clash = {
+        "starts_at": "2027-02-02T11:00",
+        "ends_at": "2027-02-02T13:00",
+        "repeat_weekly_until": "2027-12-28",
+    }
+    r = client.post(url, json=clash, headers=headers)
+    assert (r.status_code, r.get_json()["error"]["code"]) == (422, "overlap")
+    fine = {**clash, "starts_at": "2027-02-02T12:00"}
+    assert client.post(url, json=fine, headers=headers).status_code == 201

@@ -195,3 +195,28 @@ def test_bearer_token_wins_over_the_login_session(client, make_user, auth_header
     assert client.get("/api/v1/me", headers=auth_headers(bob)).get_json()["name"] == "Bob"
     bad = client.get("/api/v1/me", headers={"Authorization": "Bearer copa_wrong"})
     assert bad.status_code == 401
+
+
+def test_participants_get_names_and_companies_never_addresses(
+    client, make_program, make_member, auth_headers, app, login
+):
+    program = make_program()
+    facilitator = make_member(program, "facilitator").user
+    expert = make_member(program, "expert").user
+    alice = make_member(program, "participant", name="Alice", company="Acme").user
+    bob = make_member(program, "participant", name="Bob", company="Bolt").user
+    url = f"/api/v1/programs/{program.id}/members"
+
+    seen = client.get(url, headers=auth_headers(alice)).get_json()["members"]
+    assert {m["name"] for m in seen} >= {"Alice", "Bob"}
+    assert {m["company"] for m in seen} >= {"Acme", "Bolt"}
+    assert all("email" not in m for m in seen)
+    assert bob.email not in client.get(url, headers=auth_headers(alice)).get_data(as_text=True)
+    page = login(app.test_client(), alice).get(f"/programs/{program.id}/members")
+    assert page.status_code == 200 and bob.email not in page.get_data(as_text=True)
+
+    for staff in (facilitator, expert):
+        listed = client.get(url, headers=auth_headers(staff)).get_json()["members"]
+        assert {m["email"] for m in listed} >= {alice.email, bob.email}
+    page = login(app.test_client(), facilitator).get(f"/programs/{program.id}/members")
+    assert bob.email in page.get_data(as_text=True)

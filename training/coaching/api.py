@@ -15,7 +15,6 @@ from pydantic import Field
 from werkzeug.exceptions import NotFound
 
 from training.api import ApiError, api, parse_json
-from training.api.core import error_response
 from training.api.schemas import Strict
 from training.coaching import access
 from training.coaching import availability as av
@@ -23,24 +22,10 @@ from training.coaching import notes as notes_ops
 from training.coaching import operations as ops
 from training.coaching import queries as q
 from training.coaching.models import CoachingSlot
-from training.coaching.rules import RuleViolation
-from training.coaching.slotgen import AvailabilityError
 from training.db import utcnow
 from training.extensions import db
 from training.policy import can, program_member_or_404, require
 from training.timeutil import parse_local_datetime
-
-
-@api.errorhandler(RuleViolation)
-def _rule_violation(exc: RuleViolation):
-    db.session.rollback()
-    return error_response(exc.status, exc.code, exc.message)
-
-
-@api.errorhandler(AvailabilityError)
-def _availability_error(exc: AvailabilityError):
-    db.session.rollback()
-    return error_response(422, exc.code, str(exc))
 
 
 def _tz(program) -> str:

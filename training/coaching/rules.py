@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from training.errors import DomainError
+
 # Booking statuses.
 BOOKED = "booked"
 ATTENDED = "attended"
@@ -25,14 +27,11 @@ STATUSES = (BOOKED, ATTENDED, NO_SHOW, CANCELLED, LATE_CANCELLED, EXPERT_CANCELL
 ACTIVE_STATUSES = (BOOKED, ATTENDED, NO_SHOW)
 
 
-class RuleViolation(Exception):
+class RuleViolation(DomainError):
     """A booking rule refused the request; ``code`` is the API error code."""
 
     def __init__(self, code: str, message: str, status: int = 409):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+        super().__init__(status, code, message)
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,22 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from training.errors import DomainError
 
-class AvailabilityError(ValueError):
-    """Invalid availability input; ``code`` is a machine-readable reason."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+class AvailabilityError(DomainError):
+    """Invalid availability input (422); ``code`` is a machine-readable reason."""
+
+    def __init__(self, code: str, message: str, **extra):
+        super().__init__(422, code, message, **extra)
+
+
+# One publication's bounds: generation runs inside the write lock, so an unbounded window or
+# repeat would hold every other writer back (and year 9999 overflows the calendar).
+MAX_WINDOW = timedelta(hours=14)
+MAX_REPEAT = timedelta(days=366)
+MAX_SLOTS = 1000
+MAX_AHEAD = timedelta(days=5 * 366)
 
 
 @dataclass(frozen=True)
@@ -52,11 +61,18 @@ def to_wall_clock(value: datetime, tz_name: str) -> datetime:
 
 
 def occurrence_dates(first: date, repeat_until: date | None) -> list[date]:
-    """``first`` and, with a repeat, the same weekday every week up to ``repeat_until``."""
+    """``first`` and, with a repeat, the same weekday every week up to ``repeat_until``
+    (at most a year: ``repeat_too_long``)."""
     if repeat_until is None:
         return [first]
     if repeat_until < first:
         raise AvailabilityError("invalid_repeat", _("The weekly repeat ends before it starts."))
+    if repeat_until - first > MAX_REPEAT:
+        raise AvailabilityError(
+            "repeat_too_long",
+            _("A weekly repeat lasts at most %(days)s days.", days=MAX_REPEAT.days),
+            limit_days=MAX_REPEAT.days,
+        )
     days = []
     d = first
     while d <= repeat_until:
@@ -74,6 +90,7 @@ def generate_slots(
     buffer_minutes: int = 0,
     repeat_until: date | None = None,
     window_dates: tuple[date | None, date | None] = (None, None),
+    now: datetime | None = None,
 ) -> list[Interval]:
     """Cut the window [starts_at, ends_at) into slots, repeated weekly, returned in UTC.
 
@@ -93,6 +110,22 @@ def generate_slots(
     if end <= start:
         raise AvailabilityError("invalid_window", _("Availability must end after it starts."))
     length = end - start
+    if length > MAX_WINDOW:
+        raise AvailabilityError(
+            "window_too_long",
+            _(
+                "A window lasts at most %(hours)s hours.",
+                hours=int(MAX_WINDOW.total_seconds() // 3600),
+            ),
+            limit_hours=int(MAX_WINDOW.total_seconds() // 3600),
+        )
+    now_here = to_wall_clock(now or datetime.now(UTC), tz_name)
+    if start - now_here > MAX_AHEAD:  # wall clocks: no conversion near year 9999 to overflow
+        raise AvailabilityError(
+            "too_far_ahead",
+            _("Availability starts at most five years ahead."),
+            limit_days=MAX_AHEAD.days,
+        )
     step = timedelta(minutes=slot_minutes + buffer_minutes)
     slot = timedelta(minutes=slot_minutes)
     if slot > length:
@@ -111,21 +144,35 @@ def generate_slots(
                 utc_s, utc_e = _to_utc(s, tz), _to_utc(e, tz)
                 if utc_e > utc_s:
                     slots.append(Interval(utc_s, utc_e))
+                    if len(slots) > MAX_SLOTS:
+                        raise AvailabilityError(
+                            "too_many_slots",
+                            _("One publication makes at most %(n)s slots.", n=MAX_SLOTS),
+                            limit=MAX_SLOTS,
+                        )
             cursor += step
     return slots
 
 
 def find_overlaps(new: list[Interval], existing: list[Interval]) -> list[tuple[Interval, Interval]]:
-    """Pairs (new, other) that overlap, checked against ``existing`` and among ``new``."""
+    """Pairs (new, other) that overlap, checked against ``existing`` and among ``new``.
+
+    One sort and a sweep: O((n + m) log(n + m) + k) for k clashes."""
+    events = sorted(
+        [(i.starts_at, 0, i) for i in new] + [(i.starts_at, 1, i) for i in existing],
+        key=lambda e: (e[0], e[1]),
+    )
     clashes: list[tuple[Interval, Interval]] = []
-    ordered = sorted(existing, key=lambda i: i.starts_at)
-    for idx, item in enumerate(new):
-        for other in ordered:
-            if other.starts_at >= item.ends_at:
-                break
-            if item.overlaps(other):
-                clashes.append((item, other))
-        for other in new[idx + 1 :]:
-            if item.overlaps(other):
-                clashes.append((item, other))
+    open_new: list[Interval] = []
+    open_old: list[Interval] = []
+    for start, kind, item in events:
+        open_new = [i for i in open_new if i.ends_at > start]
+        open_old = [i for i in open_old if i.ends_at > start]
+        if kind == 0:
+            clashes.extend((item, other) for other in open_old)
+            clashes.extend((other, item) for other in open_new)
+            open_new.append(item)
+        else:
+            clashes.extend((other, item) for other in open_new)
+            open_old.append(item)
     return clashes

@@ -25,6 +25,7 @@ from training.coaching.models import Booking, CoachingSlot
 from training.coaching.rules import RuleViolation
 from training.coaching.slotgen import AvailabilityError
 from training.db import utcnow
+from training.errors import DomainError
 from training.extensions import db
 from training.policy import can, program_member_or_404, require
 from training.timeutil import parse_local_datetime, to_local
@@ -110,9 +111,9 @@ def _run(pid: int, func, success: str):
         func()
         db.session.commit()
         flash(success, "info")
-    except (RuleViolation, AvailabilityError) as exc:
+    except DomainError as exc:
         db.session.rollback()
-        flash(getattr(exc, "message", None) or str(exc), "error")
+        flash(exc.message, "error")
     return _back(pid)
 
 

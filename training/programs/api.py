@@ -12,7 +12,7 @@ from pydantic import EmailStr, Field
 from training.api import ApiError, api, parse_json
 from training.api.schemas import Locale, NonEmpty, Strict, TimeZoneName
 from training.extensions import db
-from training.policy import program_member_or_404, require, require_admin
+from training.policy import can, program_member_or_404, require, require_admin
 from training.programs.models import Membership
 from training.programs.operations import (
     ProgramError,
@@ -72,7 +72,8 @@ def api_get_program(pid: int):
 def api_list_members(pid: int):
     program = require("members.view", pid)
     members = [m for _, group in members_by_company(program) for m in group]
-    return jsonify(members=[membership_json(m) for m in members])
+    contacts = can("members.contacts", pid)
+    return jsonify(members=[membership_json(m, with_contact=contacts) for m in members])
 
 
 @api.post("/programs/<int:pid>/members")

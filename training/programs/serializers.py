@@ -19,12 +19,15 @@ def program_json(program: Program) -> dict:
     }
 
 
-def membership_json(m: Membership) -> dict:
-    return {
+def membership_json(m: Membership, *, with_contact: bool = True) -> dict:
+    """A member; ``email`` only ``with_contact`` (policy action ``members.contacts``)."""
+    body = {
         "id": m.id,
         "user_id": m.user_id,
-        "email": m.user.email,
         "name": m.user.name,
         "role": m.role,
         "company": m.company.name if m.company else None,
     }
+    if with_contact:
+        body["email"] = m.user.email
+    return body

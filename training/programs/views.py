@@ -49,6 +49,7 @@ def members(pid: int):
         program=program,
         groups=members_by_company(program),
         can_manage=can("members.manage", pid),
+        show_contacts=can("members.contacts", pid),
         form=AddMemberForm(),
     )
 
