@@ -29,6 +29,7 @@ from training.api import ApiError, api, parse_json
 from training.api.core import error_response
 from training.api.schemas import Strict
 from training.extensions import db
+from training.input_guard import header_int
 from training.policy import program_member_or_404, require
 from training.sessions.models import TrainingSession
 
@@ -126,14 +127,14 @@ def upload_recording(sid: int):
     session = _session_for_upload(sid)
     length = request.content_length
     if request.headers.get("Tus-Resumable"):
-        upload_length = request.headers.get("Upload-Length", "")
-        if not upload_length.isdigit():
+        upload_length = header_int(request.headers.get("Upload-Length"))
+        if upload_length is None:
             raise ApiError(400, "invalid_request", _("Upload-Length is required."))
-        ingest.check_length(int(upload_length))
+        ingest.check_length(upload_length)
         meta = _tus_metadata()
         recording = ops.create_recording(
             session, current_user, filename=meta.get("filename", ""),
-            content_type=meta.get("filetype", ""), upload_length=int(upload_length),
+            content_type=meta.get("filetype", ""), upload_length=upload_length,
         )  # fmt: skip
         db.session.commit()
         upload_url = url_for("api.tus_upload", rid=recording.id, _external=True)
@@ -209,8 +210,8 @@ def tus_upload(rid: int):
         raise ingest.UploadError(
             415, "unsupported_media_type", _("Send chunks as application/offset+octet-stream.")
         )
-    offset = request.headers.get("Upload-Offset", "")
-    if not offset.isdigit() or int(offset) != recording.upload_offset:
+    offset = header_int(request.headers.get("Upload-Offset"))
+    if offset is None or offset != recording.upload_offset:
         raise ingest.UploadError(
             409, "offset_mismatch",
             _("The upload is at byte %(offset)d.", offset=recording.upload_offset),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 
 from flask import Blueprint, abort, render_template, request, send_from_directory
 from flask_babel import gettext as _
@@ -67,6 +68,18 @@ def replay(rid: int):
     )
 
 
+def published_name_allowed(name: str) -> bool:
+    """A published file a player may fetch: a normalised relative path (no ``..``, no ``//``,
+    no ``./``), no hidden part, and never the internal manifest, however it is spelled."""
+    clean = posixpath.normpath(name)
+    return (
+        clean == name
+        and not clean.startswith("/")
+        and clean != "manifest.json"
+        and not any(part.startswith(".") for part in clean.split("/"))
+    )
+
+
 @bp.get("/recordings/<int:rid>/m/<token>/<path:name>")
 def media(rid: int, token: str, name: str):
     """Published media, for the holder of a valid signed URL who is still a member."""
@@ -77,7 +90,7 @@ def media(rid: int, token: str, name: str):
     user = db.session.get(User, user_id) if user_id else None
     if recording is None or user is None or not can("recordings.view", recording.program_id, user):
         abort(404)
-    if name == "manifest.json" or name.startswith("."):
+    if not published_name_allowed(name):
         abort(404)
     response = send_from_directory(
         storage.published_dir(rid), name, conditional=True,

@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
-    from training import auth, errors, i18n, logging_setup, metrics, nav
+    from training import auth, errors, i18n, input_guard, logging_setup, metrics, nav
 
     logging_setup.configure_logging(logging.DEBUG if app.debug else logging.INFO)
     db.init_app(app)
@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
 
             configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))
+    input_guard.init_app(app)  # before any blueprint: the bounded <int:…> converter
     csrf.init_app(app)
     auth.init_app(app)
     i18n.init_app(app)

@@ -109,7 +109,15 @@ def test_only_facilitators_and_experts_upload_and_only_members_see(
     assert fetch(client, member_url["hls_url"]).status_code == 200
     base = path_of(member_url["hls_url"]).rsplit("/", 1)[0]
     # no path traversal, no manifest, no forged or foreign tokens
-    for bad in (f"../../uploads/{rid}/source", "..%2f..%2fuploads", "manifest.json"):
+    for bad in (
+        f"../../uploads/{rid}/source",
+        "..%2f..%2fuploads",
+        "manifest.json",
+        "x/../manifest.json",
+        "./manifest.json",
+        "x/..%2fmanifest.json",
+        "v0//../manifest.json",
+    ):
         assert fetch(client, f"{base}/{bad}").status_code == 404
     forged = base.rsplit("/", 1)[0] + "/not-a-token"
     assert fetch(client, f"{forged}/master.m3u8").status_code == 404

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from flask_babel import gettext as _
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, field_validator
 
+from training.input_guard import out_of_range_int
 from training.timeutil import is_valid_zone
 
 
@@ -14,6 +15,13 @@ class Strict(BaseModel):
     """Base for request bodies: unknown fields are an error, strings are trimmed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _int_in_range(cls, value):
+        if out_of_range_int(value):
+            raise ValueError(_("This number is out of range."))
+        return value
 
 
 def _zone(value: str) -> str:
