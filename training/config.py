@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,15 +16,29 @@ def instance_path() -> Path:
 
 
 def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else instance/secret_key, created on first use.
+
+    Created atomically (written to a private temporary file, then linked into place, which fails
+    if another process won the race), so no process ever reads a half-written or empty key."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     key_file = instance / "secret_key"
     if not key_file.exists():
         instance.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return key_file.read_text().strip()
+        fd, tmp = tempfile.mkstemp(dir=instance, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, key_file)
+        finally:
+            os.unlink(tmp)
+    key = key_file.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{key_file} is empty: delete it (a new key is made) or set SECRET_KEY")
+    return key
 
 
 def normalise_database_url(url: str) -> str:
