@@ -214,3 +214,30 @@ def test_sweep_redoes_invites_and_reminder_that_redis_lost(
     booking = db.session.get(Booking, bid)
     run_jobs(until=booking.slot.starts_at)
     assert any("reminder" in (m.dedupe_key or "") for m in outbox(db, alice))
+
+
+def test_a_removed_participant_loses_upcoming_bookings_and_their_feed_events(
+    client, world, publish, book, db, run_jobs
+):
+    from training.coaching.invites import feed_events_for
+    from training.coaching.models import Booking
+    from training.programs.models import Membership
+
+    alice, alice_id, expert_id = world.alice.email, world.alice.id, world.expert.id
+    slot = publish()[0]
+    bid = book(slot["id"], world.alice).get_json()["id"]
+    run_jobs()
+    mid = db.session.scalar(
+        db.select(Membership.id).where(
+            Membership.user_id == alice_id, Membership.program_id == world.program.id
+        )
+    )
+    r = client.delete(f"/api/v1/members/{mid}", headers=world.headers[world.facilitator.id])
+    assert r.status_code == 200
+    run_jobs()
+    assert db.session.get(Booking, bid).status == "cancelled"
+    assert [m.ics_method for m in outbox(db, alice)] == ["REQUEST", "CANCEL"]
+    assert all(e.status == "CANCELLED" for e in feed_events_for(alice_id))
+    assert all(e.status == "CANCELLED" for e in feed_events_for(expert_id))
+    # The slot is open again for the others.
+    assert book(slot["id"], world.bob).status_code == 201

@@ -11,6 +11,11 @@ def init_app(app):
     register_program_nav(app, "coaching.index", _l("Coaching"), order=30)
     feeds.register()
 
+    from training import signals
+    from training.coaching.operations import on_member_removed
+
+    signals.member_removed.connect(on_member_removed, weak=False)
+
     from training import seed
     from training.coaching.seed import seed_coaching
 

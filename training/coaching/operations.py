@@ -307,3 +307,36 @@ def _after_change(booking: Booking, change: str, **extra) -> None:
 
     announce_change(booking, change, **extra)
     signals.booking_changed.send(None, booking=booking, change=change)
+
+
+def cancel_bookings_of_leaver(program_id: int, participant_id: int, *, now: datetime | None = None):
+    """A participant leaves the program: their upcoming bookings are cancelled (the slots open
+    again for the others, the expert and the leaver get the CANCEL). Past ones stay as history."""
+    now = now or utcnow()
+    begin_immediate()
+    lock_participant(program_id, participant_id)
+    upcoming = db.session.scalars(
+        for_update(
+            db.select(Booking)
+            .join(CoachingSlot, CoachingSlot.id == Booking.slot_id)
+            .where(
+                Booking.program_id == program_id,
+                Booking.participant_id == participant_id,
+                Booking.status == r.BOOKED,
+                CoachingSlot.starts_at > now,
+            )
+        )
+    ).all()
+    for booking in upcoming:
+        booking.status = r.CANCELLED
+        booking.cancelled_at = now
+        booking.sequence += 1
+        booking.updated_at = now
+        db.session.flush()
+        _after_change(booking, "cancelled")
+    return upcoming
+
+
+def on_member_removed(sender, membership, **_kw) -> None:
+    if membership.role == PARTICIPANT:
+        cancel_bookings_of_leaver(membership.program_id, membership.user_id)
