@@ -73,9 +73,9 @@ def _refuse_nul() -> None:
     if "\x00" in request.path:
         raise NotFound()
     texts = [*request.args.values()]
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    # Multipart bodies are left to their views, which stream them (recordings, materials).
+    if request.mimetype == "application/x-www-form-urlencoded":
         texts += [*request.form.values()]
-        texts += [f.filename or "" for f in request.files.values()]
     body = request.get_json(silent=True) if request.is_json else None
     if any("\x00" in t for t in texts) or _has_nul(body):
         raise DomainError(

@@ -311,9 +311,11 @@ def _after_change(booking: Booking, change: str, **extra) -> None:
 
 def cancel_bookings_of_leaver(program_id: int, participant_id: int, *, now: datetime | None = None):
     """A participant leaves the program: their upcoming bookings are cancelled (the slots open
-    again for the others, the expert and the leaver get the CANCEL). Past ones stay as history."""
+    again for the others, the expert and the leaver get the CANCEL). Past ones stay as history.
+
+    Runs inside the removal's transaction (a signal handler): no ``begin_immediate`` here, which
+    would roll back what the other handlers queued; the removal route takes the write lock."""
     now = now or utcnow()
-    begin_immediate()
     lock_participant(program_id, participant_id)
     upcoming = db.session.scalars(
         for_update(

@@ -11,6 +11,7 @@ from pydantic import EmailStr, Field
 
 from training.api import ApiError, api, parse_json
 from training.api.schemas import Locale, NonEmpty, Strict, TimeZoneName
+from training.db import begin_immediate
 from training.extensions import db
 from training.policy import can, program_member_or_404, require, require_admin
 from training.programs.models import Membership
@@ -92,6 +93,7 @@ def api_add_member(pid: int):
 @api.delete("/members/<int:mid>")
 @login_required
 def api_remove_member(mid: int):
+    begin_immediate()  # the removal's handlers read then write (bookings, invites)
     membership = db.get_or_404(Membership, mid)
     require("members.manage", membership.program_id)
     remove_member(membership)
