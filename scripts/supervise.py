@@ -117,50 +117,124 @@ def run() -> int:
     port = env.get("PORT", "5000")
     base = env.get("BASE_URL", f"http://127.0.0.1:{port}")
     env.setdefault("BASE_URL", base)
-    spawn = dict(env=env, cwd=ROOT, start_new_session=True)
-    children.append(
-        subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "--bind",
-                f"0.0.0.0:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--timeout",
-                "0",
-                "--access-logfile",
-                "-",
-                "training:create_app()",
-            ],
-            **spawn,
-        )
-    )
-    children.append(subprocess.Popen([str(VENV_BIN / "python"), "-m", "workers"], **spawn))
-    children.append(
-        subprocess.Popen(
-            [
-                str(VENV_BIN / "rq"),
-                "cron",
-                "--url",
-                env["REDIS_URL"],
-                "--path",
-                str(ROOT),
-                "workers.cron",
-            ],
-            **spawn,
-        )
-    )
+    web = [
+        str(VENV_BIN / "gunicorn"),
+        *web_options(env, port),
+        "--access-logfile",
+        "-",
+        "training:create_app()",
+    ]
+    others = {
+        "worker": [str(VENV_BIN / "python"), "-m", "workers"],
+        "cron": [
+            str(VENV_BIN / "rq"),
+            "cron",
+            "--url",
+            env["REDIS_URL"],
+            "--path",
+            str(ROOT),
+            "workers.cron",
+        ],
+    }
     print()
     say(f"Copa is running at {base}/  (Ctrl-C stops everything)")
     print(seed.stdout.rstrip())
     print(flush=True)
+    return supervise(web, others, env, on_restart=lambda name: release_dead_locks(env, name))
+
+
+def web_options(env: dict, port: str) -> list[str]:
+    """gunicorn's options: loopback unless HOST says otherwise, a request timeout, and no
+    control socket (gunicorn's default path is shared by every instance on the machine)."""
+    return [
+        "--bind",
+        f"{env.get('HOST') or '127.0.0.1'}:{port}",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--timeout",
+        "60",
+        "--no-control-socket",
+    ]
+
+
+def release_dead_locks(env: dict, name: str) -> None:
+    """Before a worker restarts: forget RQ workers of this host whose process is gone, and
+    free the scheduler locks they held, so the new worker's scheduler takes over now."""
+    if name != "worker":
+        return
+    from redis import Redis
+    from rq import Worker
+    from rq.scheduler import RQScheduler
+
+    conn = Redis.from_url(env["REDIS_URL"])
+    prefix = env.get("RQ_QUEUE_PREFIX", "copa")
+    host = socket.gethostname()
+    dead = set()
+    for worker in Worker.all(connection=conn):
+        if worker.hostname == host and worker.pid and not _alive(worker.pid):
+            dead.add(worker.name)
+            worker.register_death()
+    for queue in ("mail", "default", "media"):
+        key = RQScheduler.get_locking_key(f"{prefix}-{queue}")
+        holder = conn.get(key)
+        if holder is not None and holder.decode() in dead:
+            conn.delete(key)
+
+
+def _alive(pid: int) -> bool:
     try:
-        while all(p.poll() is None for p in children):
-            time.sleep(0.5)
-        dead = [p for p in children if p.poll() is not None]
-        say(f"a process stopped ({dead[0].args[0]}, exit {dead[0].returncode}); stopping all")
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+BACKOFF_FIRST, BACKOFF_CAP, HEALTHY_AFTER = 1.0, 30.0, 60.0
+
+
+def supervise(web: list[str], others: dict[str, list[str]], env: dict, on_restart=None) -> int:
+    """Run the web and the other children; restart a dead child (1 s, 2 s, 4 s… capped at
+    30 s, reset once it has run a minute) and keep the web up. Only the web dying, or
+    Ctrl-C/SIGTERM, stops everything."""
+    spawn = dict(env=env, cwd=ROOT, start_new_session=True)
+    web_proc = subprocess.Popen(web, **spawn)
+    children.append(web_proc)
+    procs = {}
+    state = {name: {"delay": BACKOFF_FIRST, "started": 0.0, "due": None} for name in others}
+    for name, cmd in others.items():
+        procs[name] = subprocess.Popen(cmd, **spawn)
+        children.append(procs[name])
+        state[name]["started"] = time.monotonic()
+    try:
+        while web_proc.poll() is None:
+            now = time.monotonic()
+            for name, proc in procs.items():
+                st = state[name]
+                if st["due"] is None and proc.poll() is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(proc.pid, signal.SIGKILL)  # its scheduler child too
+                    if now - st["started"] > HEALTHY_AFTER:
+                        st["delay"] = BACKOFF_FIRST
+                    st["due"] = now + st["delay"]
+                    say(f"{name} stopped (exit {proc.returncode}); restart in {st['delay']:g} s")
+                    st["delay"] = min(st["delay"] * 2, BACKOFF_CAP)
+                elif st["due"] is not None and now >= st["due"]:
+                    if on_restart is not None:
+                        try:
+                            on_restart(name)
+                        except Exception as exc:  # a cleanup failure must not stop the web
+                            say(f"cleanup before restarting {name} failed: {exc}")
+                    children.remove(proc)
+                    procs[name] = subprocess.Popen(others[name], **spawn)
+                    children.append(procs[name])
+                    st["due"], st["started"] = None, now
+                    say(f"{name} restarted (pid {procs[name].pid})")
+            time.sleep(0.2)
+        say(f"the web stopped (exit {web_proc.returncode}); stopping all")
         return 1
     except KeyboardInterrupt:
         say("stopping")

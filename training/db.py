@@ -84,6 +84,23 @@ def begin_immediate() -> None:
     session.connection(execution_options={"sqlite_immediate": True})
 
 
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _writing_request() -> bool:
+    """A request that may change state: its transactions start with ``BEGIN IMMEDIATE``.
+
+    A deferred transaction that reads, then writes, cannot wait for the write lock: when
+    another writer committed since its read, SQLite answers "database is locked" at once,
+    whatever the busy timeout. Taking the lock at BEGIN makes concurrent writers queue behind
+    the busy timeout instead (SQLAlchemy's pysqlite recipe). Reads (GET, HEAD) stay deferred,
+    so WAL readers never wait.
+    """
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method in _WRITE_METHODS
+
+
 def configure_sqlite(engine) -> None:
     """WAL, foreign keys, a busy timeout and explicit BEGIN on SQLite connections."""
 
@@ -99,7 +116,7 @@ def configure_sqlite(engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn):
-        if conn.get_execution_options().get("sqlite_immediate"):
+        if conn.get_execution_options().get("sqlite_immediate") or _writing_request():
             conn.info["sqlite_immediate"] = True
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:

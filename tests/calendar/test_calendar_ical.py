@@ -188,3 +188,16 @@ def test_meaning_survives_a_parse_round_trip():
     ics = render_feed(events, "Copa", now=NOW)
     assert meaning(Calendar.from_ical(ics).to_ical()) == meaning(ics)
     assert set(meaning(ics)) == {e.uid for e in events}
+
+
+def test_control_characters_in_a_stored_name_never_break_a_feed_or_invite():
+    # a name saved before names were validated (issue 11, item 14): CR/LF, tab, NUL
+    event = make_event(
+        organizer=Organizer("facilitator@copa.test", "Anne\r\nX-EVIL:1"),
+        attendees=(Attendee("bob@acme.test", "Bob\r\n\tDurand\x00", "REQ-PARTICIPANT"),),
+    )
+    for ics in (render_invite(event, "REQUEST"), render_feed([event], "Copa — Anne\r\nX", now=NOW)):
+        assert b"\r\nX-EVIL" not in ics
+        (vevent,) = Calendar.from_ical(ics).walk("VEVENT")
+        assert vevent["organizer"].params["CN"] == "Anne X-EVIL:1"
+        assert vevent["attendee"].params["CN"] == "Bob Durand"

@@ -101,6 +101,7 @@ def test_facilitator_adds_member_and_new_user_is_invited(
     [
         ({"email": "not-an-email", "name": "A", "role": "participant"}, 422),
         ({"email": "a@example.org", "name": "A", "role": "king"}, 422),
+        ({"email": "a@example.org", "name": "Eve\r\nBcc: x", "role": "participant"}, 422),
         ({"email": "a@example.org", "role": "participant"}, 400),
         ({"email": "a@example.org", "name": "A", "role": "participant", "x": 1}, 400),
     ],

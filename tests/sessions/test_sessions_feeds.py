@@ -244,3 +244,17 @@ def test_etag_follows_the_translated_link_labels(
     assert client.get(path, headers={"If-None-Match": before}).status_code == 304
     monkeypatch.setattr(ical, "_link_labels", lambda locale: ("Link: \x00", "Page: \x00"))
     assert client.get(path, headers={"If-None-Match": before}).status_code == 200
+
+
+def test_a_stored_name_with_a_line_break_still_gets_its_feed(
+    client, cast, auth_headers, create_session, db
+):
+    # a name saved before names were validated (issue 11, item 14): the feed answers, one line
+    create_session()
+    cast.alice.name = "Alice\r\nX-EVIL:1"
+    db.session.commit()
+    path = _path(_links(client, cast.alice, auth_headers)["feed_url"])
+    r = client.get(path)
+    assert r.status_code == 200
+    assert b"\r\nX-EVIL" not in r.data
+    assert Calendar.from_ical(r.data).walk("VEVENT")

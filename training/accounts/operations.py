@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
@@ -14,6 +16,8 @@ from training.extensions import db
 from training.mail.operations import queue_mail
 
 MIN_PASSWORD_LENGTH = 10
+MAX_NAME_LENGTH = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class AccountError(ValueError):
@@ -31,6 +35,31 @@ def normalise_email(email: str) -> str:
         ) from exc
 
 
+def clean_name(name: str) -> str:
+    """A person's display name as stored: trimmed, one line, no control characters.
+
+    The one check for every way a name is saved (preferences, API, CLI, member import): a
+    name goes into e-mail headers and iCalendar parameters, where CR/LF would break the line.
+    """
+    name = (name or "").strip()
+    if _CONTROL.search(name):
+        raise AccountError(
+            "invalid_name", _("A name cannot contain line breaks or control characters.")
+        )
+    if len(name) > MAX_NAME_LENGTH:
+        raise AccountError(
+            "invalid_name", _("A name has at most %(n)d characters.", n=MAX_NAME_LENGTH)
+        )
+    return name
+
+
+def rename_user(user: User, name: str) -> None:
+    name = clean_name(name)
+    if not name:
+        raise AccountError("invalid_name", _("The name is required."))
+    user.name = name
+
+
 def find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
 
@@ -45,11 +74,12 @@ def create_user(
     timezone: str | None = None,
 ) -> User:
     email = normalise_email(email)
+    name = clean_name(name)
     if find_user(email) is not None:
         raise AccountError("duplicate_user", _("A user with this e-mail address already exists."))
     user = User(
         email=email,
-        name=name.strip() or email,
+        name=name or email,
         is_admin=is_admin,
         locale=locale,
         timezone=timezone,

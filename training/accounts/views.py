@@ -18,7 +18,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from training.accounts.forms import ForgotPasswordForm, LoginForm, PreferencesForm, SetPasswordForm
-from training.accounts.operations import AccountError, authenticate, send_password_reset
+from training.accounts.operations import (
+    AccountError,
+    authenticate,
+    rename_user,
+    send_password_reset,
+)
 from training.accounts.operations import set_password as _set_password
 from training.accounts.tokens import LinkError, read_link_token
 from training.extensions import db
@@ -110,10 +115,15 @@ def preferences():
         form.locale.data = current_user.locale or "en"
         form.timezone.data = current_user.timezone or current_app.config["DEFAULT_TIMEZONE"]
     if form.validate_on_submit():
-        if not is_valid_zone(form.timezone.data):
+        try:
+            rename_user(current_user, form.name.data)
+        except AccountError as exc:
+            form.name.errors.append(exc.message)
+        if form.name.errors:
+            db.session.rollback()
+        elif not is_valid_zone(form.timezone.data):
             form.timezone.errors.append(_("Unknown time zone."))
         else:
-            current_user.name = form.name.data
             current_user.locale = form.locale.data
             current_user.timezone = form.timezone.data
             db.session.commit()

@@ -10,6 +10,7 @@ changed event.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -73,8 +74,21 @@ def event_description(event: CalendarEvent) -> str:
     return "\n\n".join(parts)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def _param_text(value: str) -> str:
+    """A parameter value (CN) without control characters: RFC 5545 forbids them there.
+
+    Names are validated when saved; this keeps a name stored before that rule from turning
+    every feed and invite of its owner into a 500.
+    """
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
 def _address(email: str, name: str, **params: str) -> vCalAddress:
     address = vCalAddress(f"mailto:{email}")
+    name = _param_text(name)
     if name:
         address.params["CN"] = vText(name)
     for key, value in params.items():
@@ -201,6 +215,7 @@ def render_feed(
     timezone: str | None = None,
 ) -> bytes:
     """A subscription calendar: no METHOD; REFRESH-INTERVAL and X-PUBLISHED-TTL set."""
+    name = _param_text(name)  # the owner's name is in it: one line, whatever was stored
     properties: list[tuple[str, object, dict | None]] = [
         ("x-wr-calname", name, None),
         ("name", name, None),
