@@ -25,9 +25,15 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # hide_parameters: a failed statement's parameters (a coaching note, a name) never reach
+    # the logs, neither in SQLAlchemy's own messages nor in the exception's text.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
 
-    from training import auth, errors, i18n, input_guard, logging_setup, metrics, nav
+    from training import auth, errors, i18n, input_guard, logging_setup, metrics, nav, web_security
 
     logging_setup.configure_logging(logging.DEBUG if app.debug else logging.INFO)
     db.init_app(app)
@@ -39,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))
     input_guard.init_app(app)  # before any blueprint: the bounded <int:…> converter
     csrf.init_app(app)
+    web_security.init_app(app)
     auth.init_app(app)
     i18n.init_app(app)
     logging_setup.init_app(app)

@@ -1,4 +1,9 @@
-"""Structured logs: one JSON line per record, with the request id or job id attached."""
+"""Structured logs: one JSON line per record, with the request id or job id attached.
+
+No line carries a secret from a URL (feed tokens, media tokens, set-password links):
+:mod:`training.log_redaction` rewrites them, here and in the request logs of gunicorn and
+werkzeug.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import sys
 import uuid
 
 from flask import g, has_request_context, request
+
+from training.log_redaction import install_on_request_loggers, redact
 
 _RESERVED = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None)))
 
@@ -36,7 +43,7 @@ class JsonFormatter(logging.Formatter):
                 data[key] = value if isinstance(value, (int, float, str, bool)) else str(value)
         if record.exc_info:
             data["exc"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False)
+        return redact(json.dumps(data, ensure_ascii=False))
 
 
 def configure_logging(level: int = logging.INFO) -> None:
@@ -50,6 +57,8 @@ def configure_logging(level: int = logging.INFO) -> None:
 
 
 def init_app(app) -> None:
+    install_on_request_loggers()
+
     @app.before_request
     def _request_id():
         g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex[:16]

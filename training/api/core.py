@@ -17,7 +17,9 @@ from training.errors import DomainError
 from training.extensions import csrf, db
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(api)  # bearer tokens, or the session cookie with SameSite=Lax on JSON bodies
+# Not the form check: the API takes its CSRF token from the X-CSRFToken header, and only when
+# the session cookie authenticates the call (training.web_security.check_api_csrf).
+csrf.exempt(api)
 
 M = TypeVar("M", bound=BaseModel)
 
