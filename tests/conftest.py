@@ -247,7 +247,7 @@ def auth_headers(db):
 def login():
     def do_login(client, user):
         with client.session_transaction() as sess:
-            sess["_user_id"] = str(user.id)
+            sess["_user_id"] = user.get_id()
             sess["_fresh"] = True
         return client
 

@@ -23,7 +23,13 @@ def load_user(user_id: str):
 
     if request.headers.get("Authorization", "").lower().startswith("bearer "):
         return None
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    uid, _, stamp = user_id.partition(":")
+    if not (uid.isascii() and uid.isdigit() and stamp.isascii() and stamp.isdigit()):
+        return None  # a malformed id, or one from before sessions carried the stamp
+    user = db.session.get(User, int(uid)) if int(uid) < 2**31 else None
+    if user is None or str(user.security_stamp or 0) != stamp:
+        return None
+    return user
 
 
 @login_manager.request_loader

@@ -20,7 +20,8 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     locale: Mapped[str | None] = mapped_column(sa.String(10))
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
-    # Bumped when the password changes: invalidates set-password links already used.
+    # Bumped when the password changes or the user signs out: invalidates set-password links
+    # already used and every login session issued before (see get_id).
     security_stamp: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -28,6 +29,11 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+    def get_id(self) -> str:
+        """What the login session stores: the id and the security stamp, so a password change
+        or a sign-out (both bump the stamp) ends every session issued before it."""
+        return f"{self.id}:{self.security_stamp or 0}"
 
 
 class ApiToken(db.Model):

@@ -63,6 +63,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # Ends this cookie even where it was copied: the stamp it carries no longer matches.
+    current_user.security_stamp = (current_user.security_stamp or 0) + 1
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
