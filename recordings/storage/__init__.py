@@ -1,4 +1,4 @@
-"""Where a recording's files live under MEDIA_ROOT, and the settings of its processing."""
+"""Where a recording's files live (MEDIA_ROOT paths, the storage backend) and its settings."""
 
 from __future__ import annotations
 
@@ -55,3 +55,24 @@ def max_upload_bytes() -> int:
 def heartbeat_seconds() -> int:
     """A processing job refreshes its heartbeat this often; twice this without one = stalled."""
     return int(_flag("COPA_RECORDINGS_HEARTBEAT_SECONDS", "10"))
+
+
+def get_storage():
+    """The configured backend: the local MEDIA_ROOT folder, or S3 with ``COPA_STORAGE=s3``."""
+    app = current_app
+    backend = app.extensions.get("copa_storage")
+    if backend is None:
+        if _flag("COPA_STORAGE", "local").lower() == "s3":
+            from recordings.storage.s3 import S3Storage
+
+            backend = S3Storage(
+                _flag("S3_BUCKET", ""),
+                endpoint_url=_flag("S3_ENDPOINT_URL", "") or None,
+                region=_flag("S3_REGION", "") or None,
+            )
+        else:
+            from recordings.storage.local import LocalStorage
+
+            backend = LocalStorage(media_root())
+        app.extensions["copa_storage"] = backend
+    return backend
