@@ -133,3 +133,16 @@ def test_program_language_is_the_default_for_visitors(client, make_program, make
     login(client, user)
     page = client.get(f"/programs/{program.id}").get_data(as_text=True)
     assert "Membres" in page
+
+
+def test_an_unknown_address_costs_one_hash_check_like_a_known_one(app, make_user):
+    """Login time must not tell which addresses exist: an unknown address is checked once
+    against a hash made with the same method and cost as real ones (not hashed and checked)."""
+    from training.accounts import operations
+
+    user = make_user(password="correct horse battery")
+    assert operations.authenticate("nobody@example.org", "correct horse battery") is None
+    dummy = operations._dummy_hash()
+    assert dummy == operations._dummy_hash()  # made once, not per attempt
+    assert dummy.split("$")[0] == user.password_hash.split("$")[0]  # same method and cost
+    assert operations.authenticate(user.email, "correct horse battery") == user

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template, url_for
@@ -108,14 +110,20 @@ def set_password(user: User, password: str) -> None:
     user.security_stamp = (user.security_stamp or 0) + 1
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate(email: str, password: str) -> User | None:
     try:
         user = find_user(email)
     except AccountError:
         return None
     if user is None or not user.password_hash:
-        # same work either way, so timing does not tell which addresses exist
-        check_password_hash(generate_password_hash("x"), password)
+        # One check against a hash made like the real ones: the same work as a known account,
+        # so the time taken does not tell which addresses exist.
+        check_password_hash(_dummy_hash(), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 
