@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     input_guard.init_app(app)  # before any blueprint: the bounded <int:…> converter
     csrf.init_app(app)
     web_security.init_app(app)
+    web_security.init_headers(app)
     auth.init_app(app)
     i18n.init_app(app)
     logging_setup.init_app(app)

@@ -98,8 +98,8 @@ def init_app(app: Flask) -> None:
 
 
 def init_headers(app: Flask) -> None:
-    """Not called yet (issue 11, item 8 unfinished): the replay page's hls.js playback still
-    has to be checked under this policy before it is turned on."""
+    """Send the security headers on every answer and mark the session cookie Secure when
+    the site is served over https."""
     options = talisman_options(app.config)
     app.config["SESSION_COOKIE_SECURE"] = options["session_cookie_secure"]
     # One Talisman per app: it keeps its settings on itself.

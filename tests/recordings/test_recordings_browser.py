@@ -21,9 +21,9 @@ def test_replay_plays_with_hls_js_and_saves_the_position(
     with page.expect_navigation():
         page.press('input[name="password"]', "Enter")
     page.goto(f"/recordings/{rid}?t=2")
-    page.wait_for_function("window.Hls !== undefined")
+    page.wait_for_function("() => window.Hls !== undefined")
     page.evaluate("() => { const v = document.getElementById('video'); v.muted = true; v.play(); }")
-    page.wait_for_function("document.getElementById('video').currentTime > 3")
+    page.wait_for_function("() => document.getElementById('video').currentTime > 3")
     # hls.js, not the MP4 fallback: the media element plays from a MediaSource blob
     assert page.evaluate("document.getElementById('video').currentSrc").startswith("blob:")
     page.select_option("#speed", "1.5")
@@ -33,7 +33,7 @@ def test_replay_plays_with_hls_js_and_saves_the_position(
         "() => { const s = document.getElementById('scrubber'); s.value = 5;"
         " s.dispatchEvent(new Event('input')); }"
     )
-    page.wait_for_function("!document.getElementById('preview').hidden")
+    page.wait_for_function("() => !document.getElementById('preview').hidden")
     assert "storyboard-001.jpg" in page.evaluate(
         "document.querySelector('#preview .thumb').style.backgroundImage"
     )
