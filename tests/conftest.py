@@ -140,6 +140,9 @@ def app(_app):
         _app.config.update(saved)
         with _app.app_context():
             _empty_tables(db)
+            from training.throttle import reset_keys
+
+            reset_keys(_app)  # each test starts with no failed attempt counted
             from rq import Queue
 
             for name in all_queue_names():
@@ -149,6 +152,26 @@ def app(_app):
                     for job_id in registry.get_job_ids():
                         registry.remove(job_id)
                         get_redis().delete(f"rq:job:{job_id}")
+
+
+@pytest.fixture
+def other_app(_app, app):
+    """Build another app on the test database with some settings changed (those read at
+    start-up: BASE_URL's scheme, trusted proxies); its connections are closed afterwards."""
+    from training import create_app
+    from training.extensions import db as _db
+
+    built = []
+
+    def make(**config):
+        other = create_app({**_app.config, **config})
+        built.append(other)
+        return other
+
+    yield make
+    for other in built:
+        with other.app_context():
+            _db.engine.dispose()
 
 
 @pytest.fixture

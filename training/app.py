@@ -33,7 +33,17 @@ def create_app(config: dict | None = None) -> Flask:
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
 
-    from training import auth, errors, i18n, input_guard, logging_setup, metrics, nav, web_security
+    from training import (
+        auth,
+        errors,
+        i18n,
+        input_guard,
+        logging_setup,
+        metrics,
+        nav,
+        throttle,
+        web_security,
+    )
 
     logging_setup.configure_logging(logging.DEBUG if app.debug else logging.INFO)
     db.init_app(app)
@@ -48,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     web_security.init_app(app)
     web_security.init_headers(app)
     auth.init_app(app)
+    throttle.init_app(app)
     i18n.init_app(app)
     logging_setup.init_app(app)
     nav.init_app(app)

@@ -13,6 +13,9 @@ def init_app(app) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
+    from training.accounts.tokens import record_token_use
+
+    app.teardown_request(record_token_use)
 
 
 @login_manager.user_loader

@@ -72,6 +72,9 @@ def from_environment() -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Copa <no-reply@copa.localhost>"),
         "BASE_URL": os.environ.get("BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
         "PORT": port,
+        # How many reverse proxies in front of Copa append to X-Forwarded-For (0: none, the
+        # TCP peer is the client). Only then is that header believed (training.throttle).
+        "COPA_TRUSTED_PROXIES": int(os.environ.get("COPA_TRUSTED_PROXIES", "0")),
         "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "America/Toronto"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "training" / "translations"),

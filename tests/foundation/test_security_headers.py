@@ -61,10 +61,8 @@ def test_plain_http_cookie_is_not_secure(client, make_user):
     assert "Secure" not in cookie
 
 
-def test_https_site_marks_the_session_cookie_secure(_app, app, make_user):
-    from training import create_app
-
-    https_app = create_app({**_app.config, "BASE_URL": "https://copa.example.org"})
+def test_https_site_marks_the_session_cookie_secure(other_app, make_user):
+    https_app = other_app(BASE_URL="https://copa.example.org")
     make_user(email="bo@example.org", password="correct horse battery")
     with https_app.test_client() as c:
         r = c.post(

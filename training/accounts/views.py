@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -25,8 +26,9 @@ from training.accounts.operations import (
     send_password_reset,
 )
 from training.accounts.operations import set_password as _set_password
-from training.accounts.tokens import LinkError, read_link_token
+from training.accounts.tokens import LinkError, active_tokens, read_link_token, revoke_api_token
 from training.extensions import db
+from training.throttle import throttle_logins
 from training.timeutil import is_valid_zone
 
 bp = Blueprint("accounts", __name__)
@@ -44,6 +46,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle_logins
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -132,7 +135,19 @@ def preferences():
             db.session.commit()
             flash(_("Preferences saved."), "success")
             return redirect(url_for("accounts.preferences"))
-    return render_template("accounts/preferences.html", form=form)
+    return render_template(
+        "accounts/preferences.html", form=form, tokens=active_tokens(current_user)
+    )
+
+
+@bp.post("/preferences/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    if not revoke_api_token(token_id, current_user):
+        abort(404)
+    db.session.commit()
+    flash(_("The token is revoked: programs using it can no longer connect."), "success")
+    return redirect(url_for("accounts.preferences") + "#tokens", code=303)
 
 
 @bp.post("/locale/<code>")

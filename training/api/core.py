@@ -15,11 +15,14 @@ from werkzeug.exceptions import HTTPException
 
 from training.errors import DomainError
 from training.extensions import csrf, db
+from training.throttle import throttle_bearer_guesses
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 # Not the form check: the API takes its CSRF token from the X-CSRFToken header, and only when
 # the session cookie authenticates the call (training.web_security.check_api_csrf).
 csrf.exempt(api)
+# Unknown bearer tokens are guesses: 50 per address per 15 minutes, then 429.
+throttle_bearer_guesses(api)
 
 M = TypeVar("M", bound=BaseModel)
 
