@@ -30,6 +30,7 @@ from training.api.core import error_response
 from training.api.schemas import Strict
 from training.extensions import db
 from training.input_guard import header_int
+from training.links import absolute_url
 from training.policy import program_member_or_404, require
 from training.sessions.models import TrainingSession
 
@@ -137,7 +138,7 @@ def upload_recording(sid: int):
             content_type=meta.get("filetype", ""), upload_length=upload_length,
         )  # fmt: skip
         db.session.commit()
-        upload_url = url_for("api.tus_upload", rid=recording.id, _external=True)
+        upload_url = absolute_url("api.tus_upload", rid=recording.id)
         response = jsonify(id=recording.id, status="queued", upload_url=upload_url)
         response.status_code = 201
         response.headers.update({**TUS_HEADERS, "Location": upload_url})
@@ -319,11 +320,8 @@ def search_recordings(pid: int):
                 "kind": h["kind"],
                 "start_seconds": h["start_seconds"],
                 "text": h["text"],
-                "url": url_for(
-                    "recordings.replay",
-                    rid=h["recording"].id,
-                    t=int(h["start_seconds"]),
-                    _external=True,
+                "url": absolute_url(
+                    "recordings.replay", rid=h["recording"].id, t=int(h["start_seconds"])
                 ),
             }
             for h in hits

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from training.links import absolute_url
+
 MEDIA_URL_HOURS = 12
 
 
@@ -28,10 +30,7 @@ def read_media_token(token: str, recording_id: int) -> int | None:
 def media_url(recording, user, name: str | None, *, external: bool = True) -> str | None:
     if not name:
         return None
-    return url_for(
-        "recordings.media",
-        rid=recording.id,
-        token=media_token(recording.id, user.id),
-        name=name,
-        _external=external,
+    build = absolute_url if external else url_for
+    return build(
+        "recordings.media", rid=recording.id, token=media_token(recording.id, user.id), name=name
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 from training.extensions import babel
@@ -10,6 +10,8 @@ from training.extensions import babel
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a command or a job: the default, unless a caller forced one
+        return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
     if session.get("locale") in languages:
         return session["locale"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:

@@ -38,6 +38,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "recordings.view": (PARTICIPANT, FACILITATOR, EXPERT),
     "recordings.analytics": (FACILITATOR,),
     "program.feed": (FACILITATOR,),
+    # Whether Google sends the invites, when it last synced: the experts' bookings depend on it.
+    "google.status": (FACILITATOR, EXPERT),
 }
 
 

@@ -29,10 +29,12 @@ def send_booking_mails(
     change: str,
     previous_expert_id: int | None = None,
     alternative_slot_ids: list[int] | None = None,
+    previous_slot_id: int | None = None,
 ) -> bool:
     """Invites and the 24 h reminder for one version of a booking. A newer version supersedes
     this one (its own job sends the current state), so a stale job does nothing. Safe to run
-    twice (dedupe keys; the reminder's job id is per version)."""
+    twice (dedupe keys; the reminder's job id is per version). ``previous_expert_id`` is what
+    jobs queued by an older Copa carried in that place; it is ignored."""
     from training.coaching.invites import schedule_reminder, send_booking_invites
     from training.coaching.models import Booking, CoachingSlot
     from training.extensions import db
@@ -45,9 +47,8 @@ def send_booking_mails(
         for slot in (db.session.get(CoachingSlot, i) for i in alternative_slot_ids or [])
         if slot is not None
     ]
-    send_booking_invites(
-        booking, change, previous_expert_id=previous_expert_id, alternatives=alternatives
-    )
+    previous_slot = db.session.get(CoachingSlot, previous_slot_id) if previous_slot_id else None
+    send_booking_invites(booking, change, previous_slot=previous_slot, alternatives=alternatives)
     if booking.active:
         schedule_reminder(booking)  # enqueued when this job commits
     db.session.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from training.mail.models import OutboxMessage
 
@@ -241,3 +241,36 @@ def test_a_removed_participant_loses_upcoming_bookings_and_their_feed_events(
     assert all(e.status == "CANCELLED" for e in feed_events_for(expert_id))
     # The slot is open again for the others.
     assert book(slot["id"], world.bob).status_code == 201
+
+
+def test_moved_to_another_expert_the_first_gets_a_cancel_at_the_old_time(
+    client, world, publish, book, db, run_jobs, make_member, auth_headers
+):
+    """The expert a booking moved away from is told it is cancelled at the time it had."""
+    from icalendar import Calendar
+
+    other = make_member(world.program, "expert", name="Otto Expert").user
+    world.headers[other.id] = auth_headers(other)
+    other_email, first_email = other.email, world.expert.email
+    old = publish(hours=72)[0]
+    new = publish(hours=96, expert=other)[0]
+    bid = book(old["id"], world.alice).get_json()["id"]
+    run_jobs()
+    r = client.post(
+        f"/api/v1/bookings/{bid}/reschedule",
+        json={"slot_id": new["id"]},
+        headers=world.headers[world.alice.id],
+    )
+    assert r.status_code == 200, r.get_json()
+    run_jobs()
+
+    cancel = outbox(db, first_email)[-1]
+    assert cancel.ics_method == "CANCEL"
+    event = Calendar.from_ical(cancel.ics).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == datetime.fromisoformat(old["starts_at"])
+    assert event["sequence"] == 1 and event["status"] == "CANCELLED"
+    assert old["starts_at"][11:16] in cancel.subject  # the e-mail says the old time too
+    request = outbox(db, other_email)[-1]
+    assert request.ics_method == "REQUEST"
+    new_start = Calendar.from_ical(request.ics).walk("VEVENT")[0].decoded("dtstart")
+    assert new_start == datetime.fromisoformat(new["starts_at"])

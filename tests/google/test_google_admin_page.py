@@ -176,6 +176,12 @@ def test_api_reports_status_to_staff_without_secrets(
     assert data["last_error"] is None
     assert "PRIVATE KEY" not in resp.get_data(as_text=True)
 
+    expert = make_member(program, "expert").user  # the README's table: facilitator, expert
+    resp = client.get(f"/api/v1/programs/{program.id}/google", headers=auth_headers(expert))
+    assert resp.status_code == 200
+    assert resp.get_json()["invite_sender"] == "google"
+    assert "PRIVATE KEY" not in resp.get_data(as_text=True)
+
     participant = make_member(program, "participant").user
     resp = client.get(f"/api/v1/programs/{program.id}/google", headers=auth_headers(participant))
     assert resp.status_code == 403

@@ -7,7 +7,7 @@ import re
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from training.accounts.models import User
 from training.accounts.tokens import make_link_token
 from training.extensions import db
+from training.links import absolute_url
 from training.mail.operations import queue_mail
 
 MIN_PASSWORD_LENGTH = 10
@@ -128,14 +129,9 @@ def authenticate(email: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def _external(endpoint: str, **values) -> str:
-    path = url_for(endpoint, _external=False, **values)
-    return current_app.config["BASE_URL"] + path
-
-
 def send_invitation(user: User, program=None, inviter: User | None = None) -> None:
     """E-mail a one-time link to choose a password (expires after INVITATION_MAX_AGE_HOURS)."""
-    link = _external("accounts.set_password", token=make_link_token(user, "invite"))
+    link = absolute_url("accounts.set_password", token=make_link_token(user, "invite"))
     locale = user.locale or (program.locale if program is not None else None) or "en"
     with force_locale(locale):
         context = {
@@ -166,7 +162,7 @@ def send_password_reset(email: str) -> None:
         return
     if user is None:
         return
-    link = _external("accounts.set_password", token=make_link_token(user, "reset"), reset=1)
+    link = absolute_url("accounts.set_password", token=make_link_token(user, "reset"), reset=1)
     with force_locale(user.locale or "en"):
         context = {
             "user": user,

@@ -20,6 +20,7 @@ from training.calendar import Attendee, CalendarEvent, Organizer, invite_mail
 from training.coaching.models import Booking, CoachingSlot
 from training.db import utcnow
 from training.extensions import db
+from training.links import absolute_url
 from training.mail.operations import queue_mail
 from training.programs.models import Program
 
@@ -32,14 +33,15 @@ def _host() -> str:
 
 
 def booking_url(booking: Booking) -> str:
-    return f"{current_app.config['BASE_URL']}/programs/{booking.program_id}/coaching"
+    return absolute_url("coaching.index", pid=booking.program_id)
 
 
-def booking_event(booking: Booking, *, expert: User | None = None) -> CalendarEvent:
-    """The booking as a CalendarEvent (the expert defaults to the slot's current expert)."""
+def booking_event(booking: Booking, *, slot: CoachingSlot | None = None) -> CalendarEvent:
+    """The booking as a CalendarEvent, on its current slot or, for the CANCEL sent to the
+    expert it was moved away from, on the slot it had (that expert, that time)."""
     program = db.session.get(Program, booking.program_id)
-    slot = booking.slot
-    expert = expert or slot.expert
+    slot = slot or booking.slot
+    expert = slot.expert
     participant = booking.participant
     return CalendarEvent(
         uid=f"coaching-{booking.id}@{_host()}",
@@ -127,7 +129,7 @@ def announce_change(
     booking: Booking,
     change: str,
     *,
-    previous_expert_id: int | None = None,
+    previous_slot_id: int | None = None,
     alternatives: list[CoachingSlot] | None = None,
 ) -> None:
     """In the request: one job, enqueued once the change commits (``workers.coaching``).
@@ -143,8 +145,9 @@ def announce_change(
         booking.id,
         booking.sequence,
         change,
-        previous_expert_id,
+        None,  # previous_expert_id: what jobs queued before previous_slot_id carried
         [s.id for s in alternatives or []],
+        previous_slot_id,
         queue="default",
         job_id=mails_job_id(booking.id, booking.sequence),
         job_timeout=120,
@@ -157,12 +160,13 @@ def send_booking_invites(
     booking: Booking,
     change: str,
     *,
-    previous_expert_id: int | None = None,
+    previous_slot: CoachingSlot | None = None,
     alternatives: list[CoachingSlot] | None = None,
 ) -> None:
     """REQUEST (booked, rescheduled) or CANCEL to the participant and the expert (and CANCEL to
-    the previous expert when a reschedule changed expert); after an expert cancellation, the
-    e-mail proposing the held slots. Idempotent per booking version (outbox dedupe keys)."""
+    the previous expert, at the previous time, when a reschedule changed expert); after an
+    expert cancellation, the e-mail proposing the held slots. Idempotent per booking version
+    (outbox dedupe keys)."""
     program = db.session.get(Program, booking.program_id)
     if change == "expert_cancelled":
         send_alternatives(booking, alternatives or [], program)
@@ -172,10 +176,9 @@ def send_booking_invites(
     method = "REQUEST" if booking.active else "CANCEL"
     for user in (booking.participant, booking.slot.expert):
         _send(event, method, user, program, booking)
-    if previous_expert_id and previous_expert_id != booking.slot.expert_id:
-        old = db.session.get(User, previous_expert_id)
-        old_event = booking_event(booking, expert=old).replace(status="CANCELLED")
-        _send(old_event, "CANCEL", old, program, booking)
+    if previous_slot is not None and previous_slot.expert_id != booking.slot.expert_id:
+        old_event = booking_event(booking, slot=previous_slot).replace(status="CANCELLED")
+        _send(old_event, "CANCEL", previous_slot.expert, program, booking)
 
 
 def _google_sends_invites(program: Program) -> bool:

@@ -284,7 +284,6 @@ def reschedule_booking(
         [b.slot.starts_at for b in mine if b.active and b.id != booking.id],
         rescheduling=True,
     )
-    previous_expert_id = old_slot.expert_id
     try:
         with db.session.begin_nested():
             booking.slot_id = slot.id
@@ -296,7 +295,7 @@ def reschedule_booking(
         slot.hold_user_id, slot.hold_until = None, None
     db.session.flush()
     db.session.refresh(booking, ["slot"])
-    _after_change(booking, "rescheduled", previous_expert_id=previous_expert_id)
+    _after_change(booking, "rescheduled", previous_slot_id=old_slot.id)
     return booking
 
 

@@ -20,7 +20,7 @@ def _when(dt, tz):
 @api.get("/programs/<int:pid>/google")
 @login_required
 def google_status(pid: int):
-    program = require("sessions.manage", pid)
+    program = require("google.status", pid)
     tz = program.timezone
     conn = db.session.scalar(db.select(GoogleConnection).where(GoogleConnection.program_id == pid))
     if conn is None:

@@ -4,11 +4,11 @@ coaching bookings (participant + expert), plus the Meet link becoming the join U
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app
 
 from training.accounts.models import User
 from training.db import utcnow
 from training.extensions import db
+from training.links import absolute_url
 from training.programs.models import Membership, Program
 
 from .calendar_sync import EventSpec
@@ -39,7 +39,7 @@ def session_spec(session, program: Program) -> EventSpec | None:
         return None
     row = link_for("session", session.id)
     with_meet = _with_meet(session.join_url, row.meet_url if row else None)
-    url = f"{current_app.config['BASE_URL']}/programs/{program.id}"
+    url = absolute_url("programs.overview", pid=program.id)
     description = "\n\n".join(part for part in (session.description or "", url) if part)
     return EventSpec(
         key=f"session:{session.id}",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 
 from training.accounts.models import User
 from training.calendar import Attendee, CalendarEvent, Organizer
 from training.extensions import db
+from training.links import absolute_url
 from training.programs.models import Membership, Program
 from training.programs.roles import FACILITATOR
 from training.sessions.models import TrainingSession
@@ -30,7 +31,7 @@ def session_uid(session_id: int) -> str:
 
 
 def session_url(session_id: int) -> str:
-    return current_app.config["BASE_URL"] + url_for("sessions.show", sid=session_id)
+    return absolute_url("sessions.show", sid=session_id)
 
 
 class SessionLinks:
