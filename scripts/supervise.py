@@ -7,6 +7,7 @@ loopback port with its data under instance/redis, stopped on exit. One Ctrl-C st
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -67,6 +68,7 @@ def ensure_redis(env: dict) -> None:
         ],
         stdout=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=die_with_supervisor,
     )
     children.append(proc)
     url = f"redis://127.0.0.1:{port}/0"
@@ -80,18 +82,45 @@ def ensure_redis(env: dict) -> None:
     say(f"started a private Redis at {url} (data in {data})")
 
 
-def stop_children() -> None:
+def _signal_groups(sig: int) -> None:
     for proc in reversed(children):
         if proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 15
-    for proc in reversed(children):
-        try:
-            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+                os.killpg(proc.pid, sig)
+
+
+def stop_children(grace: float = 15.0) -> None:
+    """SIGTERM every child's group; a second SIGTERM after a few seconds (an RQ worker then
+    stops its running job: cold shutdown); SIGKILL what is left after ``grace`` seconds."""
+    _signal_groups(signal.SIGTERM)
+    start = time.monotonic()
+    second = False
+    while any(proc.poll() is None for proc in children):
+        elapsed = time.monotonic() - start
+        if not second and elapsed > grace / 2:
+            _signal_groups(signal.SIGTERM)
+            second = True
+        if elapsed > grace:
+            _signal_groups(signal.SIGKILL)
+            break
+        time.sleep(0.1)
+    for proc in children:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_supervisor() -> None:
+    """In a child, before exec: the kernel sends it SIGTERM when the supervisor dies, however
+    it dies (SIGKILL included), so no web or worker lives on as an orphan (Linux prctl)."""
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the supervisor died before prctl took effect
+        os._exit(1)
 
 
 def flask(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -125,7 +154,9 @@ def run() -> int:
         "training:create_app()",
     ]
     others = {
-        "worker": [str(VENV_BIN / "python"), "-m", "workers"],
+        # Invites and e-mail never wait behind a transcode: media has a worker of its own.
+        "worker": [str(VENV_BIN / "python"), "-m", "workers", "--queues", "mail,default"],
+        "media": [str(VENV_BIN / "python"), "-m", "workers", "--queues", "media"],
         "cron": [
             str(VENV_BIN / "rq"),
             "cron",
@@ -162,7 +193,7 @@ def web_options(env: dict, port: str) -> list[str]:
 def release_dead_locks(env: dict, name: str) -> None:
     """Before a worker restarts: forget RQ workers of this host whose process is gone, and
     free the scheduler locks they held, so the new worker's scheduler takes over now."""
-    if name != "worker":
+    if name not in ("worker", "media"):
         return
     from redis import Redis
     from rq import Worker
@@ -200,7 +231,7 @@ def supervise(web: list[str], others: dict[str, list[str]], env: dict, on_restar
     """Run the web and the other children; restart a dead child (1 s, 2 s, 4 s… capped at
     30 s, reset once it has run a minute) and keep the web up. Only the web dying, or
     Ctrl-C/SIGTERM, stops everything."""
-    spawn = dict(env=env, cwd=ROOT, start_new_session=True)
+    spawn = dict(env=env, cwd=ROOT, start_new_session=True, preexec_fn=die_with_supervisor)
     web_proc = subprocess.Popen(web, **spawn)
     children.append(web_proc)
     procs = {}
@@ -292,6 +323,7 @@ def _terminate(_signum, _frame):
 
 def main() -> int:
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)
     mode = sys.argv[1] if len(sys.argv) > 1 else "run"
     if mode == "run":
         return run()

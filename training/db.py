@@ -88,7 +88,8 @@ _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def _writing_request() -> bool:
-    """A request that may change state: its transactions start with ``BEGIN IMMEDIATE``.
+    """A request that may change state, or a job: its transactions start with
+    ``BEGIN IMMEDIATE``.
 
     A deferred transaction that reads, then writes, cannot wait for the write lock: when
     another writer committed since its read, SQLite answers "database is locked" at once,
@@ -96,8 +97,10 @@ def _writing_request() -> bool:
     the busy timeout instead (SQLAlchemy's pysqlite recipe). Reads (GET, HEAD) stay deferred,
     so WAL readers never wait.
     """
-    from flask import has_request_context, request
+    from flask import g, has_app_context, has_request_context, request
 
+    if has_app_context() and g.get("copa_job"):
+        return True  # a background job: it reads then writes, like a POST
     return has_request_context() and request.method in _WRITE_METHODS
 
 

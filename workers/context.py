@@ -30,6 +30,9 @@ def _pushed():
     # The app context first: a request context alone would reuse a caller's app context
     # (and so its database session) when the job runs in-process.
     with app.app_context(), app.test_request_context(base_url=app.config["BASE_URL"]):
+        from flask import g
+
+        g.copa_job = True  # SQLite: its transactions begin IMMEDIATE (training.db)
         yield
 
 

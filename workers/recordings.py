@@ -104,9 +104,10 @@ def process_recording(recording_id: int) -> str:
     if recording.status == "uploading":
         return "upload not finished"
     job = get_current_job()
+    job_id = job.id if job else None
     recording.status = "processing"
     recording.attempts += 1
-    recording.job_id = job.id if job else None
+    recording.job_id = job_id
     recording.heartbeat_at = utcnow()
     db.session.commit()
 
@@ -121,7 +122,7 @@ def process_recording(recording_id: int) -> str:
     beat = Heartbeat(
         get_redis(),
         heartbeat_key(recording_id),
-        recording.job_id or "inline",
+        job_id or "inline",  # not recording.job_id: reading it would open a transaction
         storage.heartbeat_seconds(),
     )
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import signal
@@ -11,6 +12,8 @@ import textwrap
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import free_port
 
@@ -127,3 +130,60 @@ def test_release_dead_locks_frees_the_scheduler_lock_of_a_dead_worker(redis_conn
     finally:
         redis_conn.delete(live_key, dead_key)
         worker.register_death()
+
+
+def _marked(marker: str) -> set[int]:
+    """Live processes started with this marker in their environment."""
+    found = set()
+    needle = f"COPA_SUPERVISE_MARK={marker}".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                found.add(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGHUP], ids=["SIGKILL", "SIGHUP"])
+def test_nothing_outlives_the_supervisor(tmp_path, redis_conn, sig):
+    """`make run` for real (gunicorn, both workers with their schedulers, rq cron): when the
+    supervisor is killed, or told to hang up, no process of it is left after 20 s."""
+    import uuid
+
+    port = free_port()
+    marker = uuid.uuid4().hex
+    url = redis_conn.connection_pool.connection_kwargs
+    env = {
+        **os.environ,
+        "COPA_SUPERVISE_MARK": marker,
+        "COPA_INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'copa.db'}",
+        "REDIS_URL": f"redis://{url['host']}:{url['port']}/{url.get('db', 0)}",
+        "RQ_QUEUE_PREFIX": f"copatest-{marker[:8]}",
+        "PORT": str(port),
+    }
+    env.pop("SMTP_URL", None)
+    log = (tmp_path / "supervise.log").open("w")
+    proc = subprocess.Popen([sys.executable, str(SCRIPT), "run"], env=env, stdout=log, stderr=log)
+    try:
+        assert _wait(lambda: _answers(port) and len(_marked(marker) - {proc.pid}) >= 6, 90), (
+            tmp_path / "supervise.log"
+        ).read_text()
+        os.kill(proc.pid, sig)
+        if sig == signal.SIGHUP:
+            proc.wait(timeout=20)
+        gone = _wait(lambda: not (_marked(marker) - {proc.pid}), timeout=20)
+        assert gone, f"still running: {_marked(marker)}"
+        assert not _answers(port)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for pid in _marked(marker):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        log.close()
