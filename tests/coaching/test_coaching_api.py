@@ -7,6 +7,10 @@ from datetime import timedelta
 import pytest
 
 from tests.coaching.helpers import hour_from_now, local_iso
+from tests.timehelp import days_ahead, iso, next_dst_change
+
+SOON = days_ahead(30)  # a weekday a month ahead: past the notice, within every bound
+WEEK, YEAR = timedelta(days=7), timedelta(days=364)
 
 
 def me(client, world, user):
@@ -37,21 +41,23 @@ def test_expert_publishes_slots_with_buffer(client, world):
 
 
 def test_weekly_repeat_keeps_wall_clock_across_dst(client, world):
+    dst = next_dst_change(forward=True, min_days=21)
+    week = timedelta(days=7)
     r = client.post(
         f"/api/v1/programs/{world.program.id}/availability",
         json={
-            "starts_at": "2027-03-07T09:00",
-            "ends_at": "2027-03-07T10:00",
-            "repeat_weekly_until": "2027-03-21",
+            "starts_at": iso(dst - week, "09:00"),
+            "ends_at": iso(dst - week, "10:00"),
+            "repeat_weekly_until": (dst + week).isoformat(),
         },
         headers=world.headers[world.expert.id],
     )
     assert r.status_code == 201
     starts = [s["starts_at"] for s in r.get_json()["slots"]]
     assert starts == [
-        "2027-03-07T09:00:00-05:00",
-        "2027-03-14T09:00:00-04:00",
-        "2027-03-21T09:00:00-04:00",
+        iso(dst - week, "09:00:00-05:00"),
+        iso(dst, "09:00:00-04:00"),
+        iso(dst + week, "09:00:00-04:00"),
     ]
 
 
@@ -330,7 +336,7 @@ def test_race_past_the_fast_path_is_decided_by_the_unique_index(world, publish, 
 def test_bad_dates_in_availability_are_422_with_a_message(client, world):
     r = client.post(
         f"/api/v1/programs/{world.program.id}/availability",
-        json={"starts_at": "next tuesday", "ends_at": "2027-03-09T10:00"},
+        json={"starts_at": "next tuesday", "ends_at": iso(SOON, "10:00")},
         headers=world.headers[world.expert.id],
     )
     assert r.status_code == 422
@@ -463,9 +469,17 @@ def test_one_expert_publishing_in_two_programs_at_once_cannot_overlap(
 @pytest.mark.parametrize(
     ("window", "repeat", "code"),
     [
-        (("2027-03-09T06:00", "2027-03-09T21:00"), None, "window_too_long"),
-        (("2027-03-09T09:00", "2027-03-09T12:00"), "2028-03-20", "repeat_too_long"),
-        (("2027-03-09T06:00", "2027-03-09T20:00"), "2028-03-07", "too_many_slots"),
+        ((iso(SOON, "06:00"), iso(SOON, "21:00")), None, "window_too_long"),
+        (
+            (iso(SOON, "09:00"), iso(SOON, "12:00")),
+            str(SOON + timedelta(days=377)),
+            "repeat_too_long",
+        ),
+        (
+            (iso(SOON, "06:00"), iso(SOON, "20:00")),
+            str(SOON + timedelta(days=364)),
+            "too_many_slots",
+        ),
         (("2040-12-31T09:00", "2040-12-31T12:00"), None, "too_far_ahead"),
         (("9999-12-31T22:00", "9999-12-31T23:30"), "9999-12-31", "invalid_value"),
     ],
@@ -494,20 +508,24 @@ def test_availability_is_bounded_with_a_422_naming_the_limit(
 def test_availability_overlap_check_still_refuses_a_clash_in_a_long_repeat(client, world):
     url = f"/api/v1/programs/{world.program.id}/availability"
     headers = world.headers[world.expert.id]
-    first = {"starts_at": "2027-03-09T09:00", "ends_at": "2027-03-09T12:00"}
+    day = days_ahead(60)
+    first = {"starts_at": iso(day, "09:00"), "ends_at": iso(day, "12:00")}
     assert (
         client.post(
-            url, json={**first, "repeat_weekly_until": "2027-06-01"}, headers=headers
+            url,
+            json={**first, "repeat_weekly_until": str(day + timedelta(days=84))},
+            headers=headers,
         ).status_code
         == 201
     )
     # 30 weeks later on the same weekday the windows are free; week 12 clashes at 11:00.
+    earlier = day - timedelta(days=35)
     clash = {
-        "starts_at": "2027-02-02T11:00",
-        "ends_at": "2027-02-02T13:00",
-        "repeat_weekly_until": "2027-12-28",
+        "starts_at": iso(earlier, "11:00"),
+        "ends_at": iso(earlier, "13:00"),
+        "repeat_weekly_until": str(day + timedelta(days=294)),
     }
     r = client.post(url, json=clash, headers=headers)
     assert (r.status_code, r.get_json()["error"]["code"]) == (422, "overlap")
-    fine = {**clash, "starts_at": "2027-02-02T12:00"}
+    fine = {**clash, "starts_at": iso(earlier, "12:00")}
     assert client.post(url, json=fine, headers=headers).status_code == 201

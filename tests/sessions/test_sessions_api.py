@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+
+from tests.timehelp import iso, next_dst_change
 
 
 def test_facilitator_schedules_a_session(client, cast, auth_headers, future):
@@ -58,21 +60,22 @@ def test_dst_days_keep_the_wall_clock(app, cast, local, offset, utc_hour):
 
 
 def test_future_dst_day_through_the_api(client, cast, auth_headers):
+    dst = next_dst_change(forward=True)
     r = client.post(
         f"/api/v1/programs/{cast.program.id}/sessions",
-        json={"title": "Spring", "starts_at": "2027-03-14T10:00", "duration_minutes": 60},
+        json={"title": "Spring", "starts_at": iso(dst, "10:00"), "duration_minutes": 60},
         headers=auth_headers(cast.facilitator),
     )
     assert r.status_code == 201
-    assert r.get_json()["starts_at"] == "2027-03-14T10:00:00-04:00"
+    assert r.get_json()["starts_at"] == iso(dst, "10:00:00-04:00")
     sid = r.get_json()["id"]
     # moved to the Saturday before (EST): still 10:00 on the wall clock
     r = client.patch(
         f"/api/v1/sessions/{sid}",
-        json={"starts_at": "2027-03-13T10:00"},
+        json={"starts_at": iso(dst - timedelta(days=1), "10:00")},
         headers=auth_headers(cast.facilitator),
     )
-    assert r.get_json()["starts_at"] == "2027-03-13T10:00:00-05:00"
+    assert r.get_json()["starts_at"] == iso(dst - timedelta(days=1), "10:00:00-05:00")
     assert r.get_json()["duration_minutes"] == 60
 
 
@@ -251,23 +254,23 @@ def test_concurrent_edits_get_distinct_sequences(app, cast, auth_headers, create
 
 
 def test_fall_back_day_through_the_api_keeps_the_wall_clock(client, cast, auth_headers):
-    # 2027-11-07 is the first fall-back day still ahead (2026-11-01 is past: its start is a 422)
+    back = next_dst_change(forward=False)  # the next fall-back day still ahead
     headers = auth_headers(cast.facilitator)
     url = f"/api/v1/programs/{cast.program.id}/sessions"
     after = client.post(
         url,
-        json={"title": "A", "starts_at": "2027-11-07T10:00", "duration_minutes": 60},
+        json={"title": "A", "starts_at": iso(back, "10:00"), "duration_minutes": 60},
         headers=headers,
     )
-    assert after.get_json()["starts_at"] == "2027-11-07T10:00:00-05:00"
+    assert after.get_json()["starts_at"] == iso(back, "10:00:00-05:00")
     repeated = client.post(
         url,
-        json={"title": "B", "starts_at": "2027-11-07T01:30", "duration_minutes": 60},
+        json={"title": "B", "starts_at": iso(back, "01:30"), "duration_minutes": 60},
         headers=headers,
     )
     # the repeated hour: the first 01:30 (EDT), ending at 01:30 EST one real hour later
-    assert repeated.get_json()["starts_at"] == "2027-11-07T01:30:00-04:00"
-    assert repeated.get_json()["ends_at"] == "2027-11-07T01:30:00-05:00"
+    assert repeated.get_json()["starts_at"] == iso(back, "01:30:00-04:00")
+    assert repeated.get_json()["ends_at"] == iso(back, "01:30:00-05:00")
     past = client.post(
         url,
         json={"title": "C", "starts_at": "2026-11-01T10:00", "duration_minutes": 60},
@@ -279,24 +282,25 @@ def test_fall_back_day_through_the_api_keeps_the_wall_clock(client, cast, auth_h
 def test_a_wall_clock_time_skipped_by_spring_forward_is_a_422(client, cast, auth_headers, db):
     from training.sessions.models import TrainingSession
 
+    dst = next_dst_change(forward=True)
     r = client.post(
         f"/api/v1/programs/{cast.program.id}/sessions",
-        json={"title": "Night owl", "starts_at": "2027-03-14T02:30", "duration_minutes": 60},
+        json={"title": "Night owl", "starts_at": iso(dst, "02:30"), "duration_minutes": 60},
         headers=auth_headers(cast.facilitator),
     )
     assert r.status_code == 422
     error = r.get_json()["error"]
     assert error["code"] == "nonexistent_local_time"
-    assert "2027-03-14 02:30" in error["message"] and "America/Toronto" in error["message"]
+    assert f"{dst} 02:30" in error["message"] and "America/Toronto" in error["message"]
     assert db.session.scalar(db.select(db.func.count(TrainingSession.id))) == 0
     # with an explicit offset the instant is unambiguous and accepted
     r = client.post(
         f"/api/v1/programs/{cast.program.id}/sessions",
-        json={"title": "Night owl", "starts_at": "2027-03-14T02:30-05:00", "duration_minutes": 60},
+        json={"title": "Night owl", "starts_at": iso(dst, "02:30-05:00"), "duration_minutes": 60},
         headers=auth_headers(cast.facilitator),
     )
     assert r.status_code == 201
-    assert r.get_json()["starts_at"] == "2027-03-14T03:30:00-04:00"
+    assert r.get_json()["starts_at"] == iso(dst, "03:30:00-04:00")
 
 
 def test_unknown_session_and_another_programs_session_get_the_same_404(

@@ -6,6 +6,7 @@ import requests
 from icalendar import Calendar
 
 from tests.calendar.radicale_checks import check_invite, meaning
+from tests.timehelp import iso, next_dst_change
 
 
 def _invites_to(smtp_server, email):
@@ -145,12 +146,18 @@ def test_google_sender_suppresses_copa_invites(
 ):
     cast.program.invite_sender = "google"
     db.session.commit()
-    create_session()
+    create_session(title="Sent by Google")
     run_jobs()
-    assert not any(
-        m.get_content_type() == "multipart/alternative" and "text/calendar" in m.as_string()
-        for m in smtp_server.messages
-    )
+    assert _invites_to(smtp_server, cast.alice.email) == []
+    assert not any("text/calendar" in m.as_string() for m in smtp_server.messages)
+
+    # positive control: the same program, Copa as the sender, and the invite goes out
+    cast.program.invite_sender = "copa"
+    db.session.commit()
+    create_session(title="Sent by Copa")
+    run_jobs()
+    (invite,) = _invites_to(smtp_server, cast.alice.email)
+    assert str(invite[2].walk("VEVENT")[0]["summary"]) == "Sent by Copa"
 
 
 def test_invites_are_sent_once_even_if_queued_twice(
@@ -198,9 +205,10 @@ def test_invites_survive_redis_losing_the_mail_jobs(
 def test_dst_day_invite_is_utc_and_the_mail_shows_the_wall_clock(
     client, cast, auth_headers, smtp_server, run_jobs
 ):
+    spring, autumn = next_dst_change(forward=True), next_dst_change(forward=False)
     for local, utc in (
-        ("2027-03-14T10:00", "20270314T140000Z"),
-        ("2027-11-07T10:00", "20271107T150000Z"),
+        (iso(spring, "10:00"), f"{spring:%Y%m%d}T140000Z"),
+        (iso(autumn, "10:00"), f"{autumn:%Y%m%d}T150000Z"),
     ):
         r = client.post(
             f"/api/v1/programs/{cast.program.id}/sessions",

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.timehelp import iso, next_dst_change
+
 
 @pytest.fixture
 def past_session(cast, db):
@@ -61,15 +63,14 @@ def test_calendar_page_shows_week_months_and_progress(
 
 
 def test_calendar_is_in_the_viewers_zone(client, cast, login, db, create_session):
-    session = create_session(title="Zoned", starts_at="2027-03-14T10:00")
+    dst = next_dst_change(forward=True)  # Toronto is on EDT (-4), Paris still on CET (+1)
+    session = create_session(title="Zoned", starts_at=iso(dst, "10:00"))
     cast.alice.timezone = "Europe/Paris"
     db.session.commit()
     login(client, cast.alice)
     page = client.get(f"/sessions/{session['id']}").get_data(as_text=True)
     assert "15:00" in page and "Europe/Paris" in page
-    week = client.get(f"/programs/{cast.program.id}/sessions?week=2027-03-14").get_data(
-        as_text=True
-    )
+    week = client.get(f"/programs/{cast.program.id}/sessions?week={dst}").get_data(as_text=True)
     assert "15:00 Zoned" in week
 
 
