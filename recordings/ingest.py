@@ -12,14 +12,13 @@ from werkzeug.exceptions import ClientDisconnected
 from recordings import operations as ops
 from recordings import storage
 from recordings.models import Recording
+from training.errors import DomainError
 
 CHUNK = 1024 * 1024
 
 
-class UploadError(Exception):
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+class UploadError(DomainError):
+    """An upload was refused (its API answer also carries the tus headers)."""
 
 
 def human_size(n: int) -> str:

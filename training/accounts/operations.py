@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from training.accounts.models import User
 from training.accounts.tokens import make_link_token
+from training.errors import DomainError
 from training.extensions import db
 from training.links import absolute_url
 from training.mail.operations import queue_mail
@@ -23,10 +24,11 @@ MAX_NAME_LENGTH = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-class AccountError(ValueError):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
+class AccountError(DomainError):
+    """An account value was refused (422 unless told otherwise)."""
+
+    def __init__(self, code: str, message: str, status: int = 422):
+        super().__init__(status, code, message)
 
 
 def normalise_email(email: str) -> str:

@@ -9,14 +9,13 @@ from flask import jsonify
 from flask_login import current_user, login_required
 from pydantic import EmailStr, Field
 
-from training.api import ApiError, api, parse_json
+from training.api import api, parse_json
 from training.api.schemas import Locale, NonEmpty, Strict, TimeZoneName
 from training.db import begin_immediate
 from training.extensions import db
 from training.policy import can, program_member_or_404, require, require_admin
 from training.programs.models import Membership
 from training.programs.operations import (
-    ProgramError,
     add_member,
     create_program,
     members_by_company,
@@ -48,10 +47,7 @@ class MemberIn(Strict):
 def api_create_program():
     require_admin()
     body = parse_json(ProgramIn)
-    try:
-        program = create_program(**body.model_dump())
-    except ProgramError as exc:
-        raise ApiError(exc.status, exc.code, exc.message) from exc
+    program = create_program(**body.model_dump())
     db.session.commit()
     return jsonify(program_json(program)), 201
 
@@ -82,10 +78,7 @@ def api_list_members(pid: int):
 def api_add_member(pid: int):
     program = require("members.manage", pid)
     body = parse_json(MemberIn)
-    try:
-        membership = add_member(program, inviter=current_user, **body.model_dump())
-    except ProgramError as exc:
-        raise ApiError(exc.status, exc.code, exc.message) from exc
+    membership = add_member(program, inviter=current_user, **body.model_dump())
     db.session.commit()
     return jsonify(membership_json(membership)), 201
 

@@ -10,16 +10,15 @@ from flask_babel import gettext as _
 from training import signals
 from training.accounts.models import Company, User
 from training.accounts.operations import AccountError, get_or_create_user, send_invitation
+from training.errors import DomainError
 from training.extensions import db
 from training.programs.models import Membership, Program
 from training.programs.roles import PARTICIPANT, ROLES
 from training.timeutil import is_valid_zone
 
 
-class ProgramError(ValueError):
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+class ProgramError(DomainError):
+    """A rule of programs and members was broken."""
 
 
 def create_program(

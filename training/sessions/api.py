@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from pydantic import Field
 from werkzeug.exceptions import NotFound
 
-from training.api import ApiError, api, parse_json
+from training.api import api, parse_json
 from training.api.schemas import Strict
 from training.extensions import db
 from training.policy import program_member_or_404, require
@@ -19,7 +19,7 @@ from training.sessions import operations
 from training.sessions.materials import add_material
 from training.sessions.models import TrainingSession
 from training.sessions.serializers import material_json, materials_of, session_json
-from training.sessions.validation import SessionError, SessionInput
+from training.sessions.validation import SessionInput
 
 
 class SessionIn(Strict):
@@ -63,11 +63,6 @@ class SettingsIn(Strict):
     reminder_minutes: list[int] = Field(max_length=5)
 
 
-def _error(exc: SessionError) -> ApiError:
-    extra = {"field": exc.field} if exc.field else {}
-    return ApiError(exc.status, exc.code, exc.message, **extra)
-
-
 def _session(
     sid: int, action: str | None = None, *, lock: bool = False
 ) -> tuple[TrainingSession, Program]:
@@ -106,10 +101,7 @@ def api_list_sessions(pid: int):
 def api_create_session(pid: int):
     program = require("sessions.manage", pid)
     body = parse_json(SessionIn)
-    try:
-        session = operations.schedule_session(program, SessionInput(**body.model_dump()))
-    except SessionError as exc:
-        raise _error(exc) from exc
+    session = operations.schedule_session(program, SessionInput(**body.model_dump()))
     db.session.commit()
     response, status = _json(session, program, 201)
     response.headers["Location"] = f"/api/v1/sessions/{session.id}"
@@ -128,10 +120,7 @@ def api_get_session(sid: int):
 def api_update_session(sid: int):
     body = parse_json(SessionPatch)
     session, program = _session(sid, "sessions.manage", lock=True)
-    try:
-        operations.update_session(session, SessionInput(**body.model_dump(exclude_unset=True)))
-    except SessionError as exc:
-        raise _error(exc) from exc
+    operations.update_session(session, SessionInput(**body.model_dump(exclude_unset=True)))
     db.session.commit()
     return _json(session, program)
 
@@ -144,10 +133,7 @@ def api_cancel_session(sid: int):
     if request.content_length:
         reason = parse_json(CancelIn).reason
     reason = reason or request.args.get("reason")
-    try:
-        operations.cancel_session(session, reason)
-    except SessionError as exc:
-        raise _error(exc) from exc
+    operations.cancel_session(session, reason)
     db.session.commit()
     return jsonify(id=session.id, status="cancelled", sequence=session.sequence)
 
@@ -157,10 +143,7 @@ def api_cancel_session(sid: int):
 def api_rsvp(sid: int):
     session, _program = _session(sid)
     body = parse_json(RsvpIn)
-    try:
-        operations.set_rsvp(session, current_user, body.response)
-    except SessionError as exc:
-        raise _error(exc) from exc
+    operations.set_rsvp(session, current_user, body.response)
     db.session.commit()
     return jsonify(response=body.response, counts=operations.rsvp_counts(sid))
 
@@ -169,10 +152,7 @@ def api_rsvp(sid: int):
 @login_required
 def api_add_material(sid: int):
     session, _program = _session(sid, "materials.upload")
-    try:
-        material = add_material(session, request.files.get("file"), by=current_user)
-    except SessionError as exc:
-        raise _error(exc) from exc
+    material = add_material(session, request.files.get("file"), by=current_user)
     db.session.commit()
     return jsonify(material_json(material)), 201
 
@@ -182,12 +162,9 @@ def api_add_material(sid: int):
 def api_attendance(sid: int):
     session, _program = _session(sid, "attendance.mark")
     body = parse_json(AttendanceIn)
-    try:
-        rows = operations.mark_attendance(
-            session, {m.user_id: m.status for m in body.marks}, by=current_user
-        )
-    except SessionError as exc:
-        raise _error(exc) from exc
+    rows = operations.mark_attendance(
+        session, {m.user_id: m.status for m in body.marks}, by=current_user
+    )
     db.session.commit()
     return jsonify(attendance=[{"user_id": r.user_id, "status": r.status} for r in rows])
 
@@ -197,11 +174,8 @@ def api_attendance(sid: int):
 def api_session_settings(pid: int):
     program = require("sessions.manage", pid)
     body = parse_json(SettingsIn)
-    try:
-        settings = operations.set_reminder_minutes(
-            program, ",".join(str(v) for v in body.reminder_minutes)
-        )
-    except SessionError as exc:
-        raise _error(exc) from exc
+    settings = operations.set_reminder_minutes(
+        program, ",".join(str(v) for v in body.reminder_minutes)
+    )
     db.session.commit()
     return jsonify(reminder_minutes=list(settings.reminder_offsets))

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
+from training.errors import DomainError
 from training.timeutil import parse_local_datetime, to_local, zone
 
 MAX_DURATION = timedelta(hours=12)
@@ -19,12 +20,9 @@ JOIN_URL_MAX = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class SessionError(Exception):
-    """A rule of the sessions feature was broken; ``status`` is the HTTP status to answer."""
-
-    def __init__(self, status: int, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.field = status, code, message, field
+class SessionError(DomainError):
+    """A rule of the sessions feature was broken (a :class:`DomainError`: the API and pages
+    answer it without a try/except of their own)."""
 
 
 def invalid(code: str, message: str, field: str | None = None) -> SessionError:
