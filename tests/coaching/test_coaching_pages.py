@@ -233,3 +233,56 @@ def test_another_programs_ids_answer_like_missing_ones_and_change_nothing(
     assert db.session.get(Booking, bid).status == "booked"
     assert db.session.get(Booking, bid).notes == []
     assert db.session.get(CoachingSlot, spare["id"]).status == "open"
+
+
+def test_only_bookable_slots_are_offered(app, login, world, publish, db):
+    """Slots inside the minimum notice (12 h) have no Book button; past the notice they do."""
+    soon = publish(hours=2)[0]  # starts in ~3 h: too late to book
+    later = publish(hours=48)[0]
+    _c, html = page(app, login, world.alice, world.program.id)
+    assert f"/coaching/slots/{later['id']}/book" in html
+    assert f"/coaching/slots/{soon['id']}/book" not in html
+
+
+def test_all_sessions_used_offers_nothing_to_book(app, login, world, publish, book, db):
+    world.program.coaching_quota = 1
+    db.session.commit()
+    first, second = publish(hours=48, count=2)
+    assert book(first["id"], world.alice).status_code == 201
+    _c, html = page(app, login, world.alice, world.program.id)
+    assert "1 of 1 coaching sessions used" in html
+    assert "You have used all 1 of your coaching sessions" in html
+    assert f"/coaching/slots/{second['id']}/book" not in html
+    assert "Propose my remaining sessions" not in html
+    # moving the booked session stays possible, and the menu starts on no slot
+    assert f'<option value="{second["id"]}">' in html[html.index('name="slot_id"') :]
+    assert '<option value="" selected disabled>' in html
+
+
+def test_a_refused_booking_keeps_the_preparation_note(app, login, world, publish, book):
+    taken, other = publish(hours=48)[0], publish(hours=72)[0]
+    book(taken["id"], world.bob)  # taken while Alice was writing her note
+    c = login(app.test_client(), world.alice)
+    r = c.post(
+        f"/programs/{world.program.id}/coaching/slots/{taken['id']}/book",
+        data={"note": "Revoir la grille salariale"},
+        follow_redirects=True,
+    )
+    html = r.get_data(as_text=True)
+    assert "no longer available" in html
+    assert "Your note is kept" in html
+    form = html[html.index(f"/coaching/slots/{other['id']}/book") :]
+    assert 'value="Revoir la grille salariale"' in form[: form.index("</form>")]
+    again = c.get(f"/programs/{world.program.id}/coaching").get_data(as_text=True)
+    assert "Revoir la grille salariale" not in again  # kept for the next page only
+
+
+def test_an_admin_who_is_not_a_participant_gets_no_booking_section(
+    app, login, world, make_user, publish
+):
+    publish(hours=48)
+    admin = make_user(is_admin=True)
+    _c, html = page(app, login, admin, world.program.id)
+    assert 'id="my-coaching"' not in html and "My coaching sessions" not in html
+    assert "/book" not in html
+    assert "Coaching use per company" in html  # the facilitator's overview stays

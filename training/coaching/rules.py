@@ -86,6 +86,15 @@ def check_timing(rules: CoachingRules, slot_start: datetime, slot_end: datetime,
         raise RuleViolation("outside_program", _("This slot is outside the program's dates."), 422)
 
 
+def timing_allows(rules: CoachingRules, slot_start: datetime, slot_end: datetime, now: datetime):
+    """Whether :func:`check_timing` would let this slot be booked now (pages offer only those)."""
+    try:
+        check_timing(rules, slot_start, slot_end, now)
+    except RuleViolation:
+        return False
+    return True
+
+
 def check_quota(rules: CoachingRules, used: int):
     if used >= rules.quota:
         raise RuleViolation(

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from babel.dates import format_date
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -21,13 +21,16 @@ from training.coaching import availability as av
 from training.coaching import notes as notes_ops
 from training.coaching import operations as ops
 from training.coaching import queries as q
+from training.coaching import rules as r
 from training.coaching.models import Booking, CoachingSlot
+from training.coaching.operations import rules_for
 from training.coaching.rules import RuleViolation
 from training.coaching.slotgen import AvailabilityError
 from training.db import utcnow
 from training.errors import DomainError
 from training.extensions import db
-from training.policy import can, program_member_or_404, require
+from training.policy import can, program_member_or_404, require, roles_in
+from training.programs.roles import EXPERT, PARTICIPANT
 from training.timeutil import parse_local_datetime, to_local
 
 bp = Blueprint("coaching", __name__)
@@ -62,18 +65,25 @@ def index(pid: int):
         "day": lambda d: format_date(d, "full", locale=locale),
         "horizon": utcnow() + timedelta(days=28),
     }
-    if can("coaching.book_self", pid):
+    if PARTICIPANT in roles_in(pid):  # an admin who is not a participant books for nobody
         info = q.usage(program, current_user.id)
-        slots = q.open_slots(pid, for_user_id=current_user.id)
+        rules = rules_for(program)
+        # Only what can be booked now: past the minimum notice and inside the program's dates.
+        slots = [
+            s
+            for s in q.open_slots(pid, for_user_id=current_user.id)
+            if r.timing_allows(rules, s.starts_at, s.ends_at, ctx["now"])
+        ]
         ctx["usage"] = info
         ctx["days"] = [
             (day, list(items))
             for day, items in groupby(slots, key=lambda s: to_local(s.starts_at, tz).date())
         ]
+        ctx["kept_note"] = session.pop("coaching_note", None)
         if request.args.get("propose"):
             ctx["proposal"] = planning.propose_for(program, current_user)
         ctx["blocks"] = planning.weekly_blocks(pid, current_user.id)
-    if can("coaching.coach", pid):
+    if EXPERT in roles_in(pid):  # likewise, an admin coaches nobody
         mine = [b for b in q.expert_bookings(pid, current_user.id) if b.active]
         upcoming = [b for b in mine if b.slot.ends_at > ctx["now"]]
         past = [b for b in mine if b.slot.ends_at <= ctx["now"]]
@@ -123,11 +133,17 @@ def book(pid: int, sid: int):
     require("coaching.book_self", pid)
     access.slot_in_reach(sid, pid)
     user_id = current_user.id
-    return _run(
-        pid,
-        lambda: ops.book_slot(sid, user_id, actor_id=user_id, note=request.form.get("note")),
-        _("Booked."),
-    )
+    note = request.form.get("note")
+    try:
+        ops.book_slot(sid, user_id, actor_id=user_id, note=note)
+        db.session.commit()
+        flash(_("Booked."), "info")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        if note:  # a refused booking does not lose what the participant wrote
+            session["coaching_note"] = {"slot": sid, "text": note[:4000]}
+    return _back(pid)
 
 
 def _own_booking(pid: int, bid: int) -> Booking:
