@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_date
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from playwright.sync_api import expect
 
@@ -48,8 +48,20 @@ def test_participant_books_a_slot_from_the_day_list(
     pid, alice_id = program.id, alice.id
     paris_day = start.astimezone(ZoneInfo("Europe/Paris")).date()
     with force_locale("fr_CA"):  # what the fr-CA browser gets (English until translated)
-        book_label, sign_in = _("Book"), _("Sign in")
-        used = [_("%(used)s of %(quota)s coaching sessions used", used=n, quota=5) for n in (0, 1)]
+        book_label, sign_in, cancel_label = _("Book"), _("Sign in"), _("Cancel")
+        used = [
+            ngettext(
+                "%(num)s of %(quota)s coaching sessions used",
+                "%(num)s of %(quota)s coaching sessions used",
+                n,
+                quota=5,
+            )
+            for n in (0, 1)
+        ]
+    assert used == [  # French agrees with the number: "1 séance … utilisée"
+        "0 séance de coaching utilisée sur 5",
+        "1 séance de coaching utilisée sur 5",
+    ]
     heading = format_date(paris_day, "full", locale="fr_CA")
 
     page.goto("/login")
@@ -80,3 +92,17 @@ def test_participant_books_a_slot_from_the_day_list(
     assert booking.participant_id == alice_id
     local_start = booking.slot.starts_at.astimezone(ZoneInfo("Europe/Paris"))
     assert (local_start.date(), local_start.strftime("%H:%M")) == (paris_day, "02:00")
+
+    # Cancelling asks first: dismissed, nothing changes; confirmed, the booking is cancelled.
+    cancel = booked.get_by_role("button", name=cancel_label, exact=True)
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    cancel.click()
+    expect(page.locator("ul.bookings li")).to_have_count(1)
+    db.session.rollback()
+    assert db.session.scalars(db.select(Booking)).one().status == "booked"
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        cancel.click()
+    expect(page.locator("#my-coaching .usage")).to_have_text(used[0])
+    db.session.rollback()
+    assert db.session.scalars(db.select(Booking)).one().status == "cancelled"
