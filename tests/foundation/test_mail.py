@@ -110,7 +110,11 @@ def test_without_smtp_url_mail_is_held_in_the_outbox(app, db, run_jobs, client, 
     admin = make_user(is_admin=True)
     page = login(client, admin).get("/admin/outbox/")
     assert page.status_code == 200
-    assert "Invitation CoPA" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "Invitation CoPA" in html
+    assert "Held here (no SMTP server)" in html and ">held<" not in html  # a sentence
+    one = client.get(f"/admin/outbox/{msg.id}").get_data(as_text=True)
+    assert "Held here (no SMTP server)" in one
 
 
 def test_outbox_is_for_admins_only(client, make_user, login):
