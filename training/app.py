@@ -111,7 +111,7 @@ def _register_template_helpers(app: Flask) -> None:
     from training.timeutil import to_local
 
     @app.template_filter("local")
-    def _local(dt, tz_name=None, fmt="medium"):
+    def _local(dt, tz_name=None, fmt="d MMM y, HH:mm"):  # people read minutes, not seconds
         if dt is None:
             return ""
         tz = tz_name or str(get_timezone())

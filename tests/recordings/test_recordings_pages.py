@@ -29,6 +29,8 @@ def test_replay_page_for_members_only(rec, client, login, auth_headers, run_jobs
     login(client, rec.facilitator)
     html = client.get(f"/recordings/{rid}").text
     assert "Who watched" in html and rec.participant.name in html
+    seen = html[html.index("Who watched") :].split("</tr>")[1]  # the participant's row
+    assert re.search(r"\d{1,2}:\d{2}</td>", seen) and not re.search(r"\d:\d{2}:\d{2}", seen)
 
     login(client, rec.outsider)
     assert client.get(f"/recordings/{rid}").status_code == 404
