@@ -66,3 +66,17 @@ def isoformat(dt: datetime | None, tz_name: str) -> str | None:
     if dt is None:
         return None
     return to_local(dt, tz_name).isoformat()
+
+
+def when_in_words(start: datetime, end: datetime | None, tz_name: str, locale: str) -> str:
+    """An event's time as e-mails write it, in the reader's language and the same zone
+    abbreviation as the pages ("samedi 6 décembre 2026, 17:00–18:00 HNE (America/Toronto)"):
+    Babel names the zone, so French reads HNE/HAE where English reads EST/EDT."""
+    from babel.dates import format_datetime, format_time
+
+    tz = zone(tz_name)
+    text = format_datetime(start, "EEEE d MMMM y, HH:mm", tzinfo=tz, locale=locale)
+    if end is not None:
+        text += "–" + format_time(end, "HH:mm", tzinfo=tz, locale=locale)
+    abbreviation = format_datetime(start, "z", tzinfo=tz, locale=locale)
+    return f"{text} {abbreviation} ({tz_name})"

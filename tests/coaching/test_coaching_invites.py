@@ -274,3 +274,19 @@ def test_moved_to_another_expert_the_first_gets_a_cancel_at_the_old_time(
     assert request.ics_method == "REQUEST"
     new_start = Calendar.from_ical(request.ics).walk("VEVENT")[0].decoded("dtstart")
     assert new_start == datetime.fromisoformat(new["starts_at"])
+
+
+def test_french_invite_names_the_zone_as_the_pages_do(client, world, publish, book, db, run_jobs):
+    """A fr-CA reader gets "HNE"/"HAE" (Babel's names, as on the pages), never "EST"."""
+    world.alice.locale = "fr_CA"
+    alice = world.alice.email
+    db.session.commit()
+    slot = publish(hours=72)[0]
+    book(slot["id"], world.alice)
+    run_jobs()
+    (mail,) = outbox(db, alice)
+    assert " HNE " in mail.subject or " HAE " in mail.subject, mail.subject
+    assert "EST" not in mail.subject and "EDT" not in mail.subject
+    start = datetime.fromisoformat(slot["starts_at"])
+    assert f"{start:%H:%M}" in mail.subject  # the Toronto wall clock, as the page shows it
+    assert "(America/Toronto)" in mail.subject

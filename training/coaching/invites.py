@@ -69,9 +69,11 @@ def booking_event(booking: Booking, *, slot: CoachingSlot | None = None) -> Cale
 
 
 def _local(dt: datetime, user: User, program: Program) -> str:
-    from training.timeutil import to_local
+    """The time in the reader's zone and language, as the pages write it (HNE, not EST)."""
+    from training.timeutil import when_in_words
 
-    return to_local(dt, user.timezone or program.timezone).strftime("%Y-%m-%d %H:%M %Z")
+    locale = user.locale or program.locale or "en"
+    return when_in_words(dt, None, user.timezone or program.timezone, locale)
 
 
 def _send(event: CalendarEvent, method: str, user: User, program: Program, booking: Booking):

@@ -8,7 +8,6 @@ out once even if a request or job runs twice.
 
 from __future__ import annotations
 
-from babel.dates import format_datetime, format_time
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -21,7 +20,7 @@ from training.mail.operations import queue_mail
 from training.programs.models import Membership, Program
 from training.sessions.calendar import attendee_for, organizer_for, session_event, session_url
 from training.sessions.models import TrainingSession
-from training.timeutil import zone
+from training.timeutil import when_in_words
 
 
 def user_locale(user: User, program: Program) -> str:
@@ -29,11 +28,7 @@ def user_locale(user: User, program: Program) -> str:
 
 
 def when_text(session: TrainingSession, tz_name: str, locale: str) -> str:
-    tz = zone(tz_name)
-    start = format_datetime(session.starts_at, "EEEE d MMMM y, HH:mm", tzinfo=tz, locale=locale)
-    end = format_time(session.ends_at, "HH:mm", tzinfo=tz, locale=locale)
-    abbreviation = session.starts_at.astimezone(tz).tzname()
-    return f"{start}–{end} {abbreviation} ({tz_name})"
+    return when_in_words(session.starts_at, session.ends_at, tz_name, locale)
 
 
 def recipients(program_id: int, user_id: int | None = None) -> list[tuple[User, set[str]]]:
