@@ -106,8 +106,26 @@ def test_facilitator_page_table_and_company_chart(app, login, world, publish, bo
     _, html = page(app, login, world.facilitator, world.program.id)
     assert "Coaching per participant" in html and "Coaching use per company" in html
     assert f'data-participant="{world.alice.id}"' in html
-    assert "Acme" in html and "Bolt" in html and "1 / 5" in html
+    assert "Acme" in html and "Bolt" in html
+    assert "1 of 5 sessions · 20 %" in html and "0 of 5 sessions · 0 %" in html  # a row for 0
+    assert "Each bar runs from 0" in html
     assert "Confidential plan" not in html
+    # no program dates: no pace, so nobody is called on or behind schedule
+    assert "needs the program’s start and end dates" in html
+    assert "expected by now" not in html
+
+
+def test_behind_schedule_counts_against_the_programs_pace(app, login, world, db):
+    from datetime import date
+
+    today = date.today()
+    world.program.starts_on = today - timedelta(days=60)
+    world.program.ends_on = today + timedelta(days=60)  # half-way: 2 of 5 expected
+    db.session.commit()
+    _, html = page(app, login, world.facilitator, world.program.id)
+    row = html[html.index(f'data-participant="{world.alice.id}"') :].split("</tr>")[0]
+    assert "yes: 2 expected by now" in row
+    assert "needs the program’s start and end dates" not in html
 
 
 def test_outsider_gets_404(app, login, world):

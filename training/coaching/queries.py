@@ -247,6 +247,10 @@ def overview_rows(
                 "next_session": upcoming[0] if upcoming else None,
                 "last_session": past[-1] if past else None,
                 "behind": r.is_behind_schedule(rules, used, today),
+                # None: the program has no dates, so there is no pace to be behind
+                "expected": (
+                    r.expected_used_by(rules, today) if rules.starts_on and rules.ends_on else None
+                ),
             }
         )
     return rows
