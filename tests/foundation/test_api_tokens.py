@@ -90,6 +90,7 @@ def test_preferences_page_lists_and_revokes_tokens(client, db, login, make_user)
     login(client, ana)
     page = client.get("/preferences").get_data(as_text=True)
     assert "calendar sync" in page and secret not in page
+    assert "+00:00" not in page  # dates are written for people, in their zone
     token_id = re.search(r'data-token-id="(\d+)"', page).group(1)
 
     r = client.post(f"/preferences/tokens/{token_id}/revoke")
