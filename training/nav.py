@@ -22,6 +22,21 @@ def register_program_nav(
         items.sort(key=lambda i: i.order)
 
 
+def register_overview_block(app, render, order: int = 50) -> None:
+    """A feature's "what's next" block on the program overview: ``render(program)`` returns
+    Markup (empty when it has nothing to say to this viewer)."""
+    blocks = app.extensions.setdefault("copa_overview", [])
+    if all(r is not render for _, r in blocks):
+        blocks.append((order, render))
+        blocks.sort(key=lambda b: b[0])
+
+
+def overview_blocks(app, program) -> list:
+    return [
+        b for b in (render(program) for _, render in app.extensions.get("copa_overview", [])) if b
+    ]
+
+
 def init_app(app) -> None:
     @app.context_processor
     def _nav():

@@ -304,3 +304,54 @@ def test_an_admin_who_is_not_a_participant_gets_no_booking_section(
     assert 'id="my-coaching"' not in html and "My coaching sessions" not in html
     assert "/book" not in html
     assert "Coaching use per company" in html  # the facilitator's overview stays
+
+
+def test_program_overview_says_whats_next_for_each_role(
+    app, login, world, publish, book, client, db
+):
+    from datetime import date
+
+    world.program.starts_on = date.today() - timedelta(days=60)
+    world.program.ends_on = date.today() + timedelta(days=60)
+    db.session.commit()
+    start = hour_from_now(30)
+    client.post(
+        f"/api/v1/programs/{world.program.id}/sessions",
+        json={
+            "title": "Structure salariale",
+            "starts_at": local_iso(start),
+            "duration_minutes": 90,
+        },
+        headers=world.headers[world.facilitator.id],
+    )
+    slots = publish(hours=72, count=3)
+    book(slots[0]["id"], world.alice)
+    pid = world.program.id
+
+    def overview(user):
+        c = login(app.test_client(), user)
+        return c.get(f"/programs/{pid}").get_data(as_text=True)
+
+    alice = overview(world.alice)
+    assert "Next training session" in alice and "Structure salariale" in alice
+    assert "Say whether you are coming" in alice
+    assert "1 of 5 coaching sessions used" in alice
+    assert "Your next coaching:" in alice and "Eve Expert" in alice
+    assert "Book a session (2 slots open)" in alice
+    assert "participants behind schedule" not in alice  # not the facilitator's business
+
+    expert = overview(world.expert)
+    assert "Your next coaching:" in expert and "with Alice" in expert
+    assert "1 coaching session booked with you" in expert
+
+    facilitator = overview(world.facilitator)
+    assert "1 participant has not booked any coaching yet" in facilitator  # Bob
+    assert "2 participants behind schedule" in facilitator  # 2 expected by now, at 1 and 0
+    assert "Book a session" not in facilitator
+
+
+def test_overview_without_sessions_or_slots_says_so(app, login, world):
+    c = login(app.test_client(), world.alice)
+    html = c.get(f"/programs/{world.program.id}").get_data(as_text=True)
+    assert "No training session is scheduled yet." in html
+    assert "No slot is open right now" in html

@@ -10,6 +10,10 @@ def init_app(app):
     app.register_blueprint(views.bp)
     register_program_nav(app, "coaching.index", _l("Coaching"), order=30)
     feeds.register()
+    from training.coaching.overview import coaching_block
+    from training.nav import register_overview_block
+
+    register_overview_block(app, coaching_block, order=30)
 
     from training import signals
     from training.coaching.operations import on_member_removed

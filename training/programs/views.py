@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from training.extensions import db
+from training.nav import overview_blocks
 from training.policy import can, program_member_or_404, require, roles_in
 from training.programs.forms import AddMemberForm
 from training.programs.operations import (
@@ -37,6 +38,7 @@ def overview(pid: int):
         program=program,
         roles=roles_in(pid),
         can_manage=can("members.manage", pid),
+        overview_blocks=overview_blocks(current_app, program),
     )
 
 

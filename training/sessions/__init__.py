@@ -17,6 +17,10 @@ def init_app(app):
     signals.member_added.connect(invites.on_member_added, weak=False)
     signals.member_removed.connect(invites.on_member_removed, weak=False)
     views.register_member_extras(app)
+    from training.nav import register_overview_block
+    from training.sessions.overview import next_session_block
+
+    register_overview_block(app, next_session_block, order=20)
 
     from training.seed import SEED_STEPS
     from training.sessions.seed import seed_sessions
