@@ -97,3 +97,24 @@ def test_seed_demo_creates_the_network(app, db):
     assert db.session.scalar(db.select(db.func.count(Company.id))) == 30
     again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
     assert "not seeded again" in again.output
+
+
+def test_time_zone_is_chosen_from_a_list(client, db, make_user, login):
+    from training.accounts.models import User
+
+    user = make_user(name="Eve", timezone="America/Toronto", locale="fr_CA")
+    uid = user.id
+    login(client, user)
+    html = client.get("/preferences").get_data(as_text=True)
+    assert '<select id="timezone" name="timezone"' in html
+    assert '<option selected value="America/Toronto">Toronto — America/Toronto</option>' in html
+    assert "<optgroup" in html and "Europe/Paris" in html
+
+    form = {"name": "Eve", "locale": "fr_CA"}
+    bad = client.post("/preferences", data={**form, "timezone": "Mars/Olympus_Mons"})
+    assert bad.status_code == 200 and "Mars/Olympus_Mons" not in bad.get_data(as_text=True)
+    assert db.session.get(User, uid).timezone == "America/Toronto"  # nothing saved
+    ok = client.post("/preferences", data={**form, "timezone": "Europe/Paris"})
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, uid).timezone == "Europe/Paris"

@@ -30,4 +30,46 @@ class PreferencesForm(FlaskForm):
     locale = SelectField(
         _l("Language"), choices=[SelectChoice("fr_CA", "Français"), SelectChoice("en", "English")]
     )
-    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
+    timezone = SelectField(_l("Time zone"), validators=[DataRequired()], choices=[])
+
+    def __init__(self, *args, locale: str = "en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_choices(locale)
+
+
+# Where a CoPA's members usually are, first; then every zone, by name.
+COMMON_ZONES = (
+    "America/Toronto",
+    "America/Halifax",
+    "America/Moncton",
+    "America/St_Johns",
+    "America/Winnipeg",
+    "America/Regina",
+    "America/Edmonton",
+    "America/Vancouver",
+    "Europe/Paris",
+    "Europe/Brussels",
+    "UTC",
+)
+
+
+def _label(zone: str, locale: str) -> str:
+    from babel.dates import get_timezone_location
+
+    try:
+        place = get_timezone_location(zone, locale=locale, return_city=True)
+    except (LookupError, ValueError):
+        return zone
+    return f"{place} — {zone}" if place and place != zone else zone
+
+
+def timezone_choices(locale: str) -> dict[str, list[tuple[str, str]]]:
+    """Zones as <optgroup>s: the common ones, then all of them (IANA names, with the city
+    in the reader's language)."""
+    from zoneinfo import available_timezones
+
+    every = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+    return {
+        str(_l("Common")): [(z, _label(z, locale)) for z in COMMON_ZONES],
+        str(_l("All time zones")): [(z, z) for z in every],
+    }

@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -116,7 +117,7 @@ def forgot_password():
 @bp.route("/preferences", methods=["GET", "POST"])
 @login_required
 def preferences():
-    form = PreferencesForm(obj=current_user)
+    form = PreferencesForm(obj=current_user, locale=str(get_locale()))
     if request.method == "GET":
         form.locale.data = current_user.locale or "en"
         form.timezone.data = current_user.timezone or current_app.config["DEFAULT_TIMEZONE"]
