@@ -118,3 +118,13 @@ def test_time_zone_is_chosen_from_a_list(client, db, make_user, login):
     assert ok.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, uid).timezone == "Europe/Paris"
+
+
+def test_every_page_has_a_skip_link_and_a_favicon(client, make_user, login):
+    login(client, make_user(locale="fr_CA"))
+    html = client.get("/preferences").get_data(as_text=True)
+    assert '<a class="skip-link" href="#main">Aller au contenu</a>' in html
+    assert '<main id="main"' in html
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    icon.close()
