@@ -9,11 +9,11 @@ import os
 
 from rq import cron
 
-from workers.coaching import sweep_booking_mail
-from workers.google import sweep as sweep_google_imports
-from workers.mail import requeue_stale_messages
-from workers.recordings import requeue_stalled_recordings
-from workers.reminders import requeue_reminders
+from recordings.jobs import requeue_stalled_recordings
+from training.coaching.jobs import sweep_booking_mail
+from training.google.jobs import sweep as sweep_google_imports
+from training.mail.jobs import requeue_stale_messages
+from training.sessions.jobs import requeue_reminders
 
 PREFIX = os.environ.get("RQ_QUEUE_PREFIX", "copa")
 
