@@ -197,7 +197,7 @@ def process_recording(recording_id: int) -> str:
     return "ready"
 
 
-@job(queue="media", timeout=300)
+@job(queue="media", timeout=300, every=60)
 def requeue_stalled_recordings() -> list[int]:
     """Enqueue again the recordings whose job died: no heartbeat while processing, or queued
     with no live job (enqueue lost, retries exhausted by crashes). Returns their ids."""

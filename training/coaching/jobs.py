@@ -67,7 +67,7 @@ def send_booking_mails(
     return True
 
 
-@job(queue="default", timeout=300)
+@job(queue="default", timeout=300, every=300)
 def sweep_booking_mail(max_age_days: int = 7) -> int:
     """Periodic sweep: redo what a lost job would have done (Redis down at commit, restart).
 

@@ -166,7 +166,7 @@ SWEEP_LOOKBACK = timedelta(days=7)
 SWEEP_GRACE = timedelta(minutes=10)
 
 
-@job(queue="default", timeout=300)
+@job(queue="default", timeout=300, every=900)
 def sweep() -> int:
     """Periodic safety net (Redis lost its scheduled jobs, a worker died): queue the recording
     import of every recently ended session whose import never ran or is overdue. Returns the

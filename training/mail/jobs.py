@@ -102,7 +102,7 @@ def send_message(message_id: int) -> str:
     return "sent"
 
 
-@job(queue="mail", timeout=300)
+@job(queue="mail", timeout=300, every=60)
 def requeue_stale_messages() -> int:
     """Periodic sweep: queue what Redis lost (a restart) or what a dead worker left claimed."""
     now = utcnow()

@@ -24,7 +24,7 @@ def send_session_reminder(session_id: int, minutes: int, starts_ts: int) -> int:
     return count
 
 
-@job(queue="default", timeout=300)
+@job(queue="default", timeout=300, every=300)
 def requeue_reminders() -> int:
     """Periodic sweep: schedule again the reminder jobs that Redis lost (e.g. a restart).
 
