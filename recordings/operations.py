@@ -6,8 +6,7 @@ import contextlib
 import math
 import uuid
 
-from rq import Retry
-
+from recordings.jobs import process_recording
 from recordings.media import captions as caption_files
 from recordings.models import (
     WATCH_BUCKET_SECONDS,
@@ -20,11 +19,6 @@ from recordings.models import (
 from training.db import begin_immediate, utcnow
 from training.extensions import db
 
-# A recording's processing may take this many seconds per second of media, plus a margin.
-TIMEOUT_PER_SECOND = 3
-TIMEOUT_MARGIN = 600
-FAILURE_TTL = 30 * 24 * 3600
-RETRY = (2, [60, 300])
 MAX_ATTEMPTS = 5  # the watchdog stops re-enqueueing a recording that keeps killing workers
 PERMANENT_ERRORS = ("not_media", "no_streams", "zero_duration", "corrupted")
 
@@ -47,18 +41,10 @@ def create_recording(
     return recording
 
 
-def job_timeout(duration: float | None) -> int:
-    if not duration:
-        return 4 * 3600
-    return int(TIMEOUT_MARGIN + TIMEOUT_PER_SECOND * duration)
-
-
 def queue_processing(recording: Recording) -> None:
     """Mark the recording queued and enqueue its job once this transaction commits."""
     from recordings import storage
     from recordings.media import MediaError, probe
-    from workers.queues import enqueue_after_commit
-    from workers.recordings import process_recording
 
     duration = None
     # headers only: a quick look to size the job's timeout (the job probes fully and reports)
@@ -69,18 +55,8 @@ def queue_processing(recording: Recording) -> None:
     recording.error_code = recording.error_detail = None
     recording.size_bytes = recording.upload_offset
     recording.duration_seconds = duration
-    recording.job_id = f"recording-{recording.id}-{uuid.uuid4().hex[:8]}"
+    recording.job_id = process_recording.later(recording.id, suffix=uuid.uuid4().hex[:8])
     db.session.flush()
-    enqueue_after_commit(
-        process_recording,
-        recording.id,
-        queue="media",
-        job_id=recording.job_id,
-        job_timeout=job_timeout(duration),
-        retry=Retry(max=RETRY[0], interval=RETRY[1]),
-        failure_ttl=FAILURE_TTL,
-        description=f"process recording {recording.id}",
-    )
 
 
 def apply_manifest(recording: Recording, manifest: dict) -> None:

@@ -49,6 +49,6 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("send-outbox")
     def send_outbox_command():
         """Queue every outbox message that is waiting (after a Redis loss, say)."""
-        from workers.mail import requeue_stale_messages
+        from training.mail.jobs import requeue_stale_messages
 
         click.echo(f"{requeue_stale_messages()} message(s) queued")

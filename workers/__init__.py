@@ -1,4 +1,5 @@
-"""RQ jobs and the plumbing to run them: Redis connection, queues, app context."""
+"""The plumbing to run RQ jobs: Redis connection, queues, app context, ``@job``, the worker
+and cron. The jobs themselves live in their feature (``<feature>/jobs.py``)."""
 
 from workers.context import app_context
 

@@ -1,11 +1,27 @@
-"""An application context for jobs: one app per worker process, built from the environment."""
+"""An application context for jobs: one app per worker process, built from the environment.
+
+The app comes from a factory named by a dotted spec, ``module:attribute`` as gunicorn's
+APP argument (default ``training:create_app``), so nothing in ``workers`` imports the app.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
+
+APP_FACTORY = "training:create_app"
 
 _app = None
+
+
+def load(spec: str):
+    """The object a ``package.module:attribute`` spec names (``module`` alone: the module)."""
+    module_name, _, attribute = spec.partition(":")
+    obj = importlib.import_module(module_name)
+    for part in filter(None, attribute.split(".")):
+        obj = getattr(obj, part)
+    return obj
 
 
 def use_app(app) -> None:
@@ -17,10 +33,17 @@ def use_app(app) -> None:
 def get_app():
     global _app
     if _app is None:
-        from training import create_app
-
-        _app = create_app()
+        _app = load(APP_FACTORY)()
     return _app
+
+
+def database(app=None):
+    """The app's Flask-SQLAlchemy extension (``app`` defaults to the current one)."""
+    if app is None:
+        from flask import current_app
+
+        app = current_app
+    return app.extensions["sqlalchemy"]
 
 
 @contextlib.contextmanager
@@ -45,9 +68,8 @@ def app_context(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from training.extensions import db
-
         with _pushed():
+            db = database()
             try:
                 return func(*args, **kwargs)
             except BaseException:

@@ -58,9 +58,9 @@ def enqueue_after_commit(func, *args, queue: str = "default", at=None, **options
     to :meth:`rq.Queue.enqueue` (``job_timeout``, ``retry``, ``job_id``...). With ``at`` (an
     aware datetime) the job is scheduled instead; the worker's scheduler runs it then.
     """
-    from training.extensions import db
+    from workers.context import database
 
-    pending = db.session.info.setdefault("copa_after_commit", [])
+    pending = database().session.info.setdefault("copa_after_commit", [])
     pending.append((queue, func, args, at, options))
 
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from rq import Queue, SimpleWorker, Worker
 
-from workers.context import get_app
+from workers.context import database, get_app
 
 DEFAULT_QUEUES = ("mail", "default", "media")
 
 
 class CopaWorker(Worker):
     def main_work_horse(self, job, queue):
-        from training.extensions import db
-
-        with get_app().app_context():
-            db.engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+        app = get_app()
+        with app.app_context():
+            # the parent's pooled connections stay the parent's
+            database(app).engine.dispose(close=False)
         return super().main_work_horse(job, queue)
 
 
@@ -34,12 +34,11 @@ def build_worker(
 ) -> Worker:
     """A worker on Copa's queues (in the order given: the first non-empty one is served
     first), with the app already built; ``fork=False`` runs jobs in-process."""
-    from training.extensions import db
     from workers.queues import get_redis, queue_name
 
     app = get_app()
     with app.app_context():
-        db.engine.dispose()  # nothing opened while building crosses a fork
+        database(app).engine.dispose()  # nothing opened while building crosses a fork
         connection = get_redis()
         queues = [Queue(queue_name(n), connection=connection) for n in queue_names]
     cls = CopaWorker if fork else InProcessWorker

@@ -187,9 +187,9 @@ def test_sweep_redoes_invites_and_reminder_that_redis_lost(
     from rq import Queue
 
     from training.coaching.invites import mails_job_id, reminder_job_id
+    from training.coaching.jobs import sweep_booking_mail
     from training.coaching.models import Booking
     from training.db import utcnow
-    from workers.coaching import sweep_booking_mail
     from workers.queues import all_queue_names
 
     alice = world.alice.email

@@ -56,7 +56,7 @@ def test_calendar_part_is_inline_with_matching_method(db, smtp_server, run_jobs)
 
 
 def test_a_message_is_sent_once_even_if_its_job_runs_twice(db, smtp_server, run_jobs):
-    from workers.mail import send_message
+    from training.mail.jobs import send_message
 
     msg = _queue(db)
     run_jobs()
@@ -75,8 +75,8 @@ def test_dedupe_key_makes_queueing_idempotent(db, smtp_server, run_jobs):
 def test_smtp_failure_is_retried_with_backoff_then_sent(app, db, run_jobs, smtp_server):
     from rq import Queue
 
+    from training.mail.jobs import send_message
     from training.mail.models import OutboxMessage
-    from workers.mail import job_id_for
     from workers.queues import get_redis, queue_name
 
     port = smtp_server.port
@@ -87,7 +87,7 @@ def test_smtp_failure_is_retried_with_backoff_then_sent(app, db, run_jobs, smtp_
     assert row.status == "queued" and row.attempts == 1
     assert "ConnectionRefused" in row.last_error
     scheduled = Queue(queue_name("mail"), connection=get_redis()).scheduled_job_registry
-    assert scheduled.get_job_ids() == [job_id_for(msg.id)]  # retry waits for its backoff
+    assert scheduled.get_job_ids() == [send_message.job_id(msg.id)]  # retry waits for its backoff
     assert smtp_server.messages == []
 
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
@@ -127,8 +127,8 @@ def test_sweeper_requeues_what_redis_lost(app, db, smtp_server, run_jobs, redis_
     import sqlalchemy as sa
 
     from training.db import utcnow
+    from training.mail.jobs import requeue_stale_messages
     from training.mail.models import OutboxMessage
-    from workers.mail import requeue_stale_messages
     from workers.queues import all_queue_names
 
     msg = _queue(db)

@@ -81,8 +81,8 @@ def test_cancelled_booking_deletes_the_event_even_if_already_gone(
 def test_event_deleted_in_google_is_recreated_on_next_change(
     app, db, make_program, booked, connected, google_http, run_jobs
 ):
+    from training.google.jobs import sync_booking
     from training.google.operations import link_for
-    from workers.google import sync_booking
 
     program = make_program(title="Lean CoPA")
     conn = connected(program)

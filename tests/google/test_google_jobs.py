@@ -43,7 +43,7 @@ def google_job_names(app):
     names += [
         queue.fetch_job(job_id).func_name for job_id in queue.scheduled_job_registry.get_job_ids()
     ]
-    return [n for n in names if n.startswith("workers.google")]
+    return [n for n in names if n.startswith("training.google.jobs")]
 
 
 def test_without_connection_nothing_is_queued(app, db, program, no_real_http, run_jobs):
@@ -79,8 +79,8 @@ def test_session_becomes_event_with_meet_link_as_join_url(
 ):
     conn = connected(program)
     session = schedule(db, program)
-    assert "workers.google.sync_session" in google_job_names(app)
-    assert "workers.google.import_recording" in google_job_names(app)  # after it ends
+    assert "training.google.jobs.sync_session" in google_job_names(app)
+    assert "training.google.jobs.import_recording" in google_job_names(app)  # after it ends
     event_id = event_id_for(conn.id_salt, f"session:{session.id}")
     google_http.add(ok(gevent(event_id)))
 
@@ -222,7 +222,7 @@ def test_meet_link_still_pending_is_fetched_by_a_later_sync(
     assert link.conference_status == "pending" and link.meet_url is None
     scheduled = get_queue("default").scheduled_job_registry.get_job_ids()
     funcs = [get_queue("default").fetch_job(j).func_name for j in scheduled]
-    assert "workers.google.sync_session" in funcs
+    assert "training.google.jobs.sync_session" in funcs
 
     # a minute later: the patch (still asking for the meeting) comes back with the link
     google_http.add(ok(gevent(event_id, etag='"2"')))
@@ -238,7 +238,7 @@ def test_lost_link_is_recovered_without_a_duplicate(
     app, db, program, connected, google_http, run_jobs
 ):
     """The first sync created the event but its result was never stored (crash)."""
-    from workers.google import sync_session
+    from training.google.jobs import sync_session
 
     conn = connected(program)
     session = schedule(db, program)
@@ -246,7 +246,7 @@ def test_lost_link_is_recovered_without_a_duplicate(
     event_id = event_id_for(conn.id_salt, f"session:{session_id}")
     db.session.rollback()
     get_queue_jobs = google_job_names(app)
-    assert "workers.google.sync_session" in get_queue_jobs
+    assert "training.google.jobs.sync_session" in get_queue_jobs
     google_http.add(
         error(409, "duplicate"), ok(gevent(event_id, '"7"')), ok(gevent(event_id, '"8"'))
     )

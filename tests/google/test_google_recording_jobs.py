@@ -134,7 +134,7 @@ def test_meet_recording_is_downloaded_and_handed_to_the_pipeline(
 ):
     from recordings import storage
     from recordings.models import Recording
-    from workers.google import import_recording
+    from training.google.jobs import import_recording
     from workers.queues import get_queue
 
     session_id = ended()
@@ -173,11 +173,12 @@ def test_meet_recording_is_downloaded_and_handed_to_the_pipeline(
 
 
 def test_interrupted_download_resumes_when_rq_retries(app, db, ended, google_http, video, run_jobs):
-    from workers.google import IMPORT_OPTIONS, import_recording
+    from training.google.jobs import import_recording
     from workers.queues import get_queue
 
     session_id = ended()
-    get_queue("default").enqueue(import_recording, session_id, **IMPORT_OPTIONS)
+    options = import_recording.options.enqueue_kwargs(session_id)  # its retries
+    get_queue("default").enqueue(import_recording, session_id, **options)
     # two chunks arrive, then Google keeps failing (num_retries=2: three tries)
     google_http.add(*meet_found(), metadata(video), *chunks(video)[:2])
     google_http.add(*[error(503, "backendError")] * 3)
@@ -199,8 +200,8 @@ def test_interrupted_download_resumes_when_rq_retries(app, db, ended, google_htt
 def test_recording_not_there_yet_is_retried_then_reported_missing(
     app, db, ended, google_http, client, login, make_user
 ):
+    from training.google.jobs import import_recording
     from training.google.views import bp  # noqa: F401
-    from workers.google import import_recording
     from workers.queues import get_queue
 
     session_id = ended(recording_max_attempts=2, recording_retry_minutes=15)
@@ -233,8 +234,8 @@ def test_recording_not_there_yet_is_retried_then_reported_missing(
 def test_sweep_requeues_lost_imports_only_for_connected_programs(
     app, db, ended, make_program, google_http
 ):
+    from training.google.jobs import sweep
     from training.sessions.models import TrainingSession
-    from workers.google import sweep
     from workers.queues import get_queue
 
     session_id = ended()
@@ -254,7 +255,7 @@ def test_sweep_requeues_lost_imports_only_for_connected_programs(
     assert sweep() == 1
     jobs = get_queue("default").jobs
     assert [(j.func_name, j.args) for j in jobs] == [
-        ("workers.google.import_recording", (session_id,))
+        ("training.google.jobs.import_recording", (session_id,))
     ]
     assert calls(google_http) == []  # sweeping itself never calls Google
 
@@ -262,7 +263,7 @@ def test_sweep_requeues_lost_imports_only_for_connected_programs(
 def test_look_again_restarts_a_finished_search(
     app, db, ended, google_http, client, login, make_user
 ):
-    from workers.google import import_recording
+    from training.google.jobs import import_recording
     from workers.queues import get_queue
 
     session_id = ended(recording_max_attempts=1)

@@ -11,11 +11,11 @@ import time
 import pytest
 
 from recordings import storage
+from recordings.jobs import process_recording, requeue_stalled_recordings, worker_environment
 from recordings.models import Recording
 from tests.recordings import media_factory as mf
 from tests.recordings.test_recordings_api import upload_raw
 from workers.queues import queue_name
-from workers.recordings import process_recording, requeue_stalled_recordings, worker_environment
 
 
 def _published_is_consistent(folder: str) -> dict:

@@ -181,8 +181,8 @@ def test_invites_survive_redis_losing_the_mail_jobs(
     queued and the periodic sweep queues it again."""
     from datetime import timedelta
 
+    from training.mail.jobs import requeue_stale_messages
     from training.mail.models import OutboxMessage
-    from workers.mail import requeue_stale_messages
     from workers.queues import get_queue
 
     create_session(title="Survivor")

@@ -48,7 +48,7 @@ def test_reminders_go_out_once_at_24h_and_1h(
     assert _scheduled(app) == {f"{prefix}-session-reminder-{sid}-60-{ts}"}
 
     # the same job run again (a retry) sends nothing new
-    from workers.reminders import send_session_reminder
+    from training.sessions.jobs import send_session_reminder
 
     send_session_reminder(sid, 1440, ts)
     run_jobs()
@@ -75,7 +75,7 @@ def test_reschedule_moves_and_cancel_drops_reminders(
         f"{prefix}-session-reminder-{sid}-60-{new_ts}",
     }
     # a stale job for the old time (e.g. Redis kept it) does nothing
-    from workers.reminders import send_session_reminder
+    from training.sessions.jobs import send_session_reminder
 
     assert send_session_reminder(sid, 1440, old_ts) == 0
 
@@ -117,8 +117,8 @@ def test_reminder_offsets_are_configurable_per_program(
 
 
 def test_sweep_reschedules_reminders_that_redis_lost(app, cast, create_session, future):
+    from training.sessions.jobs import requeue_reminders
     from workers.queues import get_queue
-    from workers.reminders import requeue_reminders
 
     create_session(starts_at=future(days=3))
     registry = get_queue("default").scheduled_job_registry
@@ -135,7 +135,7 @@ def test_sweep_reschedules_reminders_that_redis_lost(app, cast, create_session, 
 def test_changing_the_offsets_moves_reminders_of_upcoming_sessions(
     app, prefix, client, cast, auth_headers, create_session, smtp_server, run_jobs, future
 ):
-    from workers.reminders import send_session_reminder
+    from training.sessions.jobs import send_session_reminder
 
     session = create_session(starts_at=future(days=3))
     sid = session["id"]

@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from rq import Retry
 
 from training.accounts.models import User
 from training.calendar import Attendee, CalendarEvent, Organizer, invite_mail
+from training.coaching.jobs import send_booking_mails, send_booking_reminder
 from training.coaching.models import Booking, CoachingSlot
 from training.db import utcnow
 from training.extensions import db
@@ -103,15 +103,11 @@ def _send(event: CalendarEvent, method: str, user: User, program: Program, booki
 
 
 def mails_job_id(booking_id: int, sequence: int) -> str:
-    from workers.queues import job_id
-
-    return job_id("coaching-mails", booking_id, sequence)
+    return send_booking_mails.job_id(booking_id, sequence)
 
 
 def reminder_job_id(booking_id: int, sequence: int) -> str:
-    from workers.queues import job_id
-
-    return job_id("coaching-reminder", booking_id, sequence)
+    return send_booking_reminder.job_id(booking_id, sequence)
 
 
 def invites_written(booking: Booking) -> bool:
@@ -134,27 +130,18 @@ def announce_change(
     previous_slot_id: int | None = None,
     alternatives: list[CoachingSlot] | None = None,
 ) -> None:
-    """In the request: one job, enqueued once the change commits (``workers.coaching``).
+    """In the request: one job, enqueued once the change commits (``coaching.jobs``).
 
     The job renders and queues the invites and schedules the reminder, so a booking request
     does no more than one Redis enqueue after its commit.
     """
-    from workers.coaching import send_booking_mails
-    from workers.queues import enqueue_after_commit
-
-    enqueue_after_commit(
-        send_booking_mails,
+    send_booking_mails.later(
         booking.id,
         booking.sequence,
         change,
         None,  # previous_expert_id: what jobs queued before previous_slot_id carried
         [s.id for s in alternatives or []],
         previous_slot_id,
-        queue="default",
-        job_id=mails_job_id(booking.id, booking.sequence),
-        job_timeout=120,
-        retry=Retry(max=3, interval=[10, 60, 300]),
-        failure_ttl=7 * 24 * 3600,
     )
 
 
@@ -192,21 +179,10 @@ def _google_sends_invites(program: Program) -> bool:
 
 
 def schedule_reminder(booking: Booking) -> None:
-    from workers.coaching import send_booking_reminder
-    from workers.queues import enqueue_after_commit
-
     at = booking.slot.starts_at - REMINDER_BEFORE
     if at <= utcnow():
         return
-    enqueue_after_commit(
-        send_booking_reminder,
-        booking.id,
-        booking.sequence,
-        queue="default",
-        at=at,
-        job_id=reminder_job_id(booking.id, booking.sequence),
-        job_timeout=60,
-    )
+    send_booking_reminder.later(booking.id, booking.sequence, at=at)
 
 
 def send_reminder_mails(booking: Booking) -> int:

@@ -11,6 +11,7 @@ from training.extensions import db
 from training.links import absolute_url
 from training.programs.models import Membership, Program
 
+from . import jobs
 from .calendar_sync import EventSpec
 from .operations import connection_for, link_for, sync_object
 from .recordings_import import meeting_code
@@ -129,25 +130,14 @@ def sync_booking(booking) -> str:
 def _resync_later(kind: str, object_id: int, seconds: int = 60) -> None:
     from datetime import timedelta
 
-    from workers import google as jobs
-    from workers.queues import enqueue_after_commit
-
     func = jobs.sync_session if kind == "session" else jobs.sync_booking
-    enqueue_after_commit(
-        func,
-        object_id,
-        queue="default",
-        at=utcnow() + timedelta(seconds=seconds),
-        **jobs.SYNC_OPTIONS,
-    )
+    func.later(object_id, at=utcnow() + timedelta(seconds=seconds))
 
 
 def queue_program_sync(program_id: int) -> int:
     """Queue a sync of the program's upcoming sessions and active bookings."""
     from training.coaching.models import Booking, CoachingSlot
     from training.sessions.models import TrainingSession
-    from workers import google as jobs
-    from workers.queues import enqueue_after_commit
 
     if connection_for(program_id) is None:
         return 0
@@ -164,9 +154,9 @@ def queue_program_sync(program_id: int) -> int:
         .where(sa.or_(Booking.status.in_(_active_statuses()), _has_link(Booking.id)))
     ).all()
     for sid in session_ids:
-        enqueue_after_commit(jobs.sync_session, sid, queue="default", **jobs.SYNC_OPTIONS)
+        jobs.sync_session.later(sid)
     for bid in booking_ids:
-        enqueue_after_commit(jobs.sync_booking, bid, queue="default", **jobs.SYNC_OPTIONS)
+        jobs.sync_booking.later(bid)
     return len(session_ids) + len(booking_ids)
 
 

@@ -12,6 +12,7 @@ from flask import current_app
 
 from training import signals
 
+from . import jobs
 from .events import is_own_change
 from .operations import connection_for
 
@@ -21,10 +22,7 @@ def on_session_changed(sender, session=None, change=None, **_kw):
         return
     if is_own_change("session", session.id):  # the sync itself stored the Meet link
         return
-    from workers import google as jobs
-    from workers.queues import enqueue_after_commit
-
-    enqueue_after_commit(jobs.sync_session, session.id, queue="default", **jobs.SYNC_OPTIONS)
+    jobs.sync_session.later(session.id)
     if session.status != "cancelled":
         delay = current_app.config.get("GOOGLE_IMPORT_DELAY_MINUTES", 20)
         jobs.schedule_import(session, timedelta(minutes=delay))
@@ -33,26 +31,14 @@ def on_session_changed(sender, session=None, change=None, **_kw):
 def on_booking_changed(sender, booking=None, change=None, **_kw):
     if booking is None or connection_for(booking.program_id) is None:
         return
-    from workers import google as jobs
-    from workers.queues import enqueue_after_commit
-
-    enqueue_after_commit(jobs.sync_booking, booking.id, queue="default", **jobs.SYNC_OPTIONS)
+    jobs.sync_booking.later(booking.id)
 
 
 def on_membership_changed(sender, membership=None, **_kw):
     """Attendee lists of upcoming sessions follow the membership."""
     if membership is None or connection_for(membership.program_id) is None:
         return
-    from workers import google as jobs
-    from workers.queues import enqueue_after_commit, job_id
-
-    enqueue_after_commit(
-        jobs.sync_program,
-        membership.program_id,
-        queue="default",
-        job_id=job_id("google-sync-program", membership.program_id),
-        **jobs.SYNC_OPTIONS,
-    )
+    jobs.sync_program.later(membership.program_id)
 
 
 def connect_signals() -> None:

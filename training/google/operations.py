@@ -1,6 +1,6 @@
 """Google connection per program, and syncing Copa objects to Google Calendar.
 
-Business rules only: these functions flush, never commit.  The RQ jobs in workers/google.py
+Business rules only: these functions flush, never commit.  The RQ jobs in training/google/jobs.py
 call them and commit; on a Google error the job records it with :func:`record_error`.
 """
 

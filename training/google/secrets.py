@@ -93,7 +93,7 @@ def install_log_redaction() -> None:
     Logger filters do not apply to records propagated from child loggers, so the filter goes
     on each existing logger under these prefixes (call it once all modules are imported).
     """
-    prefixes = ("training.google", "workers.google", "googleapiclient", "google.auth")
+    prefixes = ("training.google", "googleapiclient", "google.auth")
     names = [
         name
         for name in list(logging.root.manager.loggerDict)

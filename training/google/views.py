@@ -10,6 +10,7 @@ from flask_login import login_required
 from training.extensions import db
 from training.policy import is_admin, require
 
+from . import jobs
 from . import operations as ops
 from .credentials import CredentialsError
 from .forms import ConnectionForm
@@ -152,9 +153,6 @@ def sync_now(pid: int):
 @bp.post("/programs/<int:pid>/google/imports/<int:sid>/retry")
 @login_required
 def retry_import(pid: int, sid: int):
-    from workers import google as jobs
-    from workers.queues import enqueue_after_commit
-
     from .importing import restart
 
     require("sessions.manage", pid)
@@ -167,14 +165,11 @@ def retry_import(pid: int, sid: int):
         abort(404)
     if row.status != "imported":
         restart(row)
-        enqueue_after_commit(jobs.import_recording, sid, queue="default", **jobs.IMPORT_OPTIONS)
+        jobs.import_recording.later(sid, suffix="retry")
         db.session.commit()
         flash(_("Looking for the recording again."), "success")
     return redirect(url_for("google.status", pid=pid))
 
 
 def _queue_sync(pid: int) -> None:
-    from workers import google as jobs
-    from workers.queues import enqueue_after_commit
-
-    enqueue_after_commit(jobs.sync_program, pid, queue="default", **jobs.SYNC_OPTIONS)
+    jobs.sync_program.later(pid)

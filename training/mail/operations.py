@@ -10,6 +10,7 @@ from flask import current_app
 
 from training.db import utcnow
 from training.extensions import db
+from training.mail.jobs import send_message
 from training.mail.models import OutboxMessage
 
 ICS_METHODS = ("REQUEST", "CANCEL", "PUBLISH", "REPLY")
@@ -71,18 +72,8 @@ def queue_mail(
 
 
 def schedule_send(message: OutboxMessage) -> None:
-    from workers.mail import SEND_OPTIONS, job_id_for, send_message
-    from workers.queues import enqueue_after_commit
-
     at = message.send_after if message.send_after and message.send_after > utcnow() else None
-    enqueue_after_commit(
-        send_message,
-        message.id,
-        queue="mail",
-        at=at,
-        job_id=job_id_for(message.id),
-        **SEND_OPTIONS,
-    )
+    send_message.later(message.id, at=at)
 
 
 def outbox(limit: int = 200) -> list[OutboxMessage]:

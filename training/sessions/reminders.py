@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from rq import Retry
 from sqlalchemy.orm import Session
 
 from training.db import utcnow
@@ -25,6 +24,7 @@ from training.mail.operations import queue_mail
 from training.programs.models import Program
 from training.sessions.calendar import session_url
 from training.sessions.invites import recipients, user_locale, when_text
+from training.sessions.jobs import send_session_reminder
 from training.sessions.models import (
     DEFAULT_REMINDER_MINUTES,
     SessionRsvp,
@@ -43,35 +43,19 @@ def reminder_offsets(program_id: int) -> tuple[int, ...]:
 
 def job_id(session_id: int, minutes: int, starts_at: datetime) -> str:
     """``<prefix>-session-reminder-<sid>-<minutes>-<start timestamp>`` (namespaced)."""
-    from workers.queues import job_id as namespaced
-
-    return namespaced("session-reminder", session_id, minutes, int(starts_at.timestamp()))
+    return send_session_reminder.job_id(session_id, minutes, int(starts_at.timestamp()))
 
 
 def schedule_reminders(session: TrainingSession) -> list[str]:
     """Schedule the reminders still ahead (after commit). Returns their job ids."""
-    from workers.queues import enqueue_after_commit
-    from workers.reminders import send_session_reminder
-
     ids = []
     now = utcnow()
     for minutes in reminder_offsets(session.program_id):
         due = session.starts_at - timedelta(minutes=minutes)
         if due <= now:
             continue
-        ident = job_id(session.id, minutes, session.starts_at)
-        enqueue_after_commit(
-            send_session_reminder,
-            session.id,
-            minutes,
-            int(session.starts_at.timestamp()),
-            at=due,
-            job_id=ident,
-            job_timeout=120,
-            retry=Retry(max=3, interval=[10, 60, 300]),
-            failure_ttl=7 * 24 * 3600,
-        )
-        ids.append(ident)
+        starts_ts = int(session.starts_at.timestamp())
+        ids.append(send_session_reminder.later(session.id, minutes, starts_ts, at=due))
     return ids
 
 

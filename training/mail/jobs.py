@@ -15,24 +15,11 @@ from training.db import utcnow
 from training.extensions import db
 from training.mail.models import OutboxMessage
 from training.mail.render import build_message
-from workers.context import app_context
+from workers.jobs import job
 
 log = logging.getLogger(__name__)
 
 RETRY_INTERVALS = [10, 60, 300, 900, 3600]
-SEND_OPTIONS = {
-    "retry": Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-    "job_timeout": 120,
-    "failure_ttl": 7 * 24 * 3600,
-}
-_ALIVE = {"queued", "started", "scheduled", "deferred"}
-
-
-def job_id_for(message_id: int) -> str:
-    from workers.queues import job_id
-
-    return job_id("mail", message_id)
-
 
 # A claim older than this belongs to a worker that died: the sweeper queues it again.
 STALE_CLAIM = timedelta(minutes=10)
@@ -67,7 +54,13 @@ def _claim(message_id: int) -> bool:
     return result.rowcount == 1
 
 
-@app_context
+@job(
+    queue="mail",
+    timeout=120,
+    retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+    failure_ttl=7 * 24 * 3600,
+    id=lambda message_id: ("mail", message_id),
+)
 def send_message(message_id: int) -> str:
     """Send one outbox message. Safe to run twice: only the run that claims it sends."""
     message = db.session.get(OutboxMessage, message_id)
@@ -109,11 +102,9 @@ def send_message(message_id: int) -> str:
     return "sent"
 
 
-@app_context
+@job(queue="mail", timeout=300, every=60)
 def requeue_stale_messages() -> int:
     """Periodic sweep: queue what Redis lost (a restart) or what a dead worker left claimed."""
-    from workers.queues import get_queue
-
     now = utcnow()
     db.session.execute(
         sa.update(OutboxMessage)
@@ -128,13 +119,11 @@ def requeue_stale_messages() -> int:
             sa.or_(OutboxMessage.send_after.is_(None), OutboxMessage.send_after <= now),
         )
     ).all()
-    queue = get_queue("mail")
     requeued = 0
     for message_id in ids:
-        job = queue.fetch_job(job_id_for(message_id))
-        status = job.get_status(refresh=True) if job is not None else None
-        if status is not None and getattr(status, "value", status) in _ALIVE:
+        if send_message.alive(message_id):
             continue  # waiting for its retry, or running: leave the backoff alone
-        queue.enqueue(send_message, message_id, job_id=job_id_for(message_id), **SEND_OPTIONS)
+        send_message.later(message_id)
         requeued += 1
+    db.session.commit()  # enqueues them
     return requeued

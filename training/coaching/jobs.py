@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from workers.context import app_context
+from rq import Retry
+
+from workers.jobs import job
 
 
-@app_context
+@job(
+    queue="default",
+    timeout=60,
+    id=lambda booking_id, sequence: ("coaching-reminder", booking_id, sequence),
+)
 def send_booking_reminder(booking_id: int, sequence: int) -> int:
     """Queue the reminder e-mails if the booking is still booked as it was when scheduled
     (a reschedule bumps the sequence and schedules its own reminder). Safe to run twice."""
@@ -22,7 +28,13 @@ def send_booking_reminder(booking_id: int, sequence: int) -> int:
     return sent
 
 
-@app_context
+@job(
+    queue="default",
+    timeout=120,
+    retry=Retry(max=3, interval=[10, 60, 300]),
+    failure_ttl=7 * 24 * 3600,
+    id=lambda booking_id, sequence, *_: ("coaching-mails", booking_id, sequence),
+)
 def send_booking_mails(
     booking_id: int,
     sequence: int,
@@ -55,30 +67,22 @@ def send_booking_mails(
     return True
 
 
-@app_context
+@job(queue="default", timeout=300, every=300)
 def sweep_booking_mail(max_age_days: int = 7) -> int:
     """Periodic sweep: redo what a lost job would have done (Redis down at commit, restart).
 
     For each booking changed in the last days whose current version has no invite in the
-    outbox, enqueue its invite job again; for each upcoming booking whose reminder job is
-    gone, schedule it again. Both jobs are idempotent, so a sweep that races them is harmless.
+    outbox and no live invite job, enqueue its invite job again; for each upcoming booking
+    whose reminder job is not alive, schedule it again. Both jobs are idempotent, so a sweep
+    that races them is harmless.
     """
     from datetime import timedelta
 
-    from rq.job import Job
-
     from training.coaching import rules as r
-    from training.coaching.invites import (
-        _google_sends_invites,
-        invites_written,
-        mails_job_id,
-        reminder_job_id,
-        schedule_reminder,
-    )
+    from training.coaching.invites import _google_sends_invites, invites_written, schedule_reminder
     from training.coaching.models import Booking, CoachingSlot
     from training.db import utcnow
     from training.extensions import db
-    from workers.queues import get_queue, get_redis
 
     now = utcnow()
     recent = db.session.scalars(
@@ -91,17 +95,10 @@ def sweep_booking_mail(max_age_days: int = 7) -> int:
     for booking in recent:
         if _google_sends_invites(booking.program) or invites_written(booking):
             continue
-        if Job.exists(mails_job_id(booking.id, booking.sequence), connection=get_redis()):
+        if send_booking_mails.alive(booking.id, booking.sequence):
             continue
         change = "booked" if booking.active else "cancelled"
-        get_queue("default").enqueue(
-            send_booking_mails,
-            booking.id,
-            booking.sequence,
-            change,
-            job_id=mails_job_id(booking.id, booking.sequence),
-            job_timeout=120,
-        )
+        send_booking_mails.later(booking.id, booking.sequence, change)
         redone += 1
     upcoming = db.session.scalars(
         db.select(Booking)
@@ -109,8 +106,8 @@ def sweep_booking_mail(max_age_days: int = 7) -> int:
         .where(Booking.status == r.BOOKED, CoachingSlot.starts_at > now + timedelta(hours=24))
     ).all()
     for booking in upcoming:
-        if not Job.exists(reminder_job_id(booking.id, booking.sequence), connection=get_redis()):
+        if not send_booking_reminder.alive(booking.id, booking.sequence):
             schedule_reminder(booking)
             redone += 1
-    db.session.commit()  # schedule_reminder enqueues after commit
+    db.session.commit()  # the jobs are enqueued when this commits
     return redone

@@ -20,11 +20,30 @@ from rq import Retry, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
-from workers.context import app_context
+from workers.jobs import job, job_alive
 
 log = logging.getLogger(__name__)
 
-ACTIVE_JOB_STATES = ("queued", "started", "scheduled", "deferred")
+# A recording's processing may take this many seconds per second of media, plus a margin.
+TIMEOUT_PER_SECOND = 3
+TIMEOUT_MARGIN = 600
+FAILURE_TTL = 30 * 24 * 3600
+RETRY = (2, [60, 300])
+
+
+def job_timeout(duration: float | None) -> int:
+    if not duration:
+        return 4 * 3600
+    return int(TIMEOUT_MARGIN + TIMEOUT_PER_SECOND * duration)
+
+
+def processing_timeout(recording_id: int) -> int:
+    """The processing job's timeout, from the recording's length (probed before queueing)."""
+    from recordings.models import Recording
+    from training.extensions import db
+
+    recording = db.session.get(Recording, recording_id)
+    return job_timeout(recording.duration_seconds if recording is not None else None)
 
 
 def heartbeat_key(recording_id: int) -> str:
@@ -88,7 +107,15 @@ class _Mirror:
             self.job.save_meta()
 
 
-@app_context
+@job(
+    queue="media",
+    timeout=processing_timeout,
+    retry=Retry(max=RETRY[0], interval=RETRY[1]),
+    failure_ttl=FAILURE_TTL,
+    # the last part names the attempt (random when queued, the time when the watchdog requeues)
+    id=lambda recording_id: ("recording", recording_id),
+    description=lambda recording_id: f"process recording {recording_id}",
+)
 def process_recording(recording_id: int) -> str:
     from recordings import operations as ops
     from recordings import storage
@@ -170,17 +197,7 @@ def process_recording(recording_id: int) -> str:
     return "ready"
 
 
-def _job_active(job_id: str | None, connection) -> bool:
-    if not job_id:
-        return False
-    try:
-        status = Job.fetch(job_id, connection=connection).get_status()
-    except NoSuchJobError:
-        return False
-    return str(getattr(status, "value", status)) in ACTIVE_JOB_STATES
-
-
-@app_context
+@job(queue="media", timeout=300, every=60)
 def requeue_stalled_recordings() -> list[int]:
     """Enqueue again the recordings whose job died: no heartbeat while processing, or queued
     with no live job (enqueue lost, retries exhausted by crashes). Returns their ids."""
@@ -189,7 +206,7 @@ def requeue_stalled_recordings() -> list[int]:
     from recordings.models import Recording
     from training.db import utcnow
     from training.extensions import db
-    from workers.queues import enqueue_after_commit, get_redis
+    from workers.queues import get_redis
 
     redis = get_redis()
     grace = timedelta(seconds=2 * storage.heartbeat_seconds())
@@ -205,9 +222,9 @@ def requeue_stalled_recordings() -> list[int]:
             if recording.heartbeat_at and now - recording.heartbeat_at < grace:
                 continue
         else:
-            if now - recording.updated_at < grace or _job_active(recording.job_id, redis):
+            if now - recording.updated_at < grace or job_alive(recording.job_id, "media"):
                 continue
-        if recording.status == "processing" and _job_active(recording.job_id, redis):
+        if recording.status == "processing" and job_alive(recording.job_id, "media"):
             # RQ still thinks it runs, but nothing beats: the worker is gone. Forget that job.
             with contextlib.suppress(NoSuchJobError):
                 Job.fetch(recording.job_id, connection=redis).delete()
@@ -218,17 +235,7 @@ def requeue_stalled_recordings() -> list[int]:
             "recording %s stalled (%s); enqueueing it again", recording.id, recording.status
         )
         recording.status = "queued"
-        job_id = f"recording-{recording.id}-{int(time.time())}"
-        recording.job_id = job_id
-        enqueue_after_commit(
-            process_recording,
-            recording.id,
-            queue="media",
-            job_id=job_id,
-            job_timeout=ops.job_timeout(recording.duration_seconds),
-            retry=Retry(max=ops.RETRY[0], interval=ops.RETRY[1]),
-            failure_ttl=ops.FAILURE_TTL,
-        )
+        recording.job_id = process_recording.later(recording.id, suffix=int(time.time()))
         requeued.append(recording.id)
     db.session.commit()
     return requeued

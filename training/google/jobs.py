@@ -16,22 +16,18 @@ from training.db import utcnow
 from training.extensions import db
 from training.google.client import GOOGLE_FAILURES
 from training.google.credentials import CredentialsError
-from workers.context import app_context
-from workers.queues import job_id
+from workers.jobs import job
 
 log = logging.getLogger(__name__)
 
 SYNC_RETRY = [30, 120, 600, 1800, 3600]
-SYNC_OPTIONS = {
-    "retry": Retry(max=len(SYNC_RETRY), interval=SYNC_RETRY),
-    "job_timeout": 300,
-    "failure_ttl": 7 * 24 * 3600,
-}
 IMPORT_RETRY = [300, 900, 3600]
-IMPORT_OPTIONS = {
-    "retry": Retry(max=len(IMPORT_RETRY), interval=IMPORT_RETRY),
-    "job_timeout": 4 * 3600,
-    "failure_ttl": 14 * 24 * 3600,
+# The three sync jobs: retried with backoff for hours, kept a week when they fail for good.
+SYNC = {
+    "queue": "default",
+    "timeout": 300,
+    "retry": Retry(max=len(SYNC_RETRY), interval=SYNC_RETRY),
+    "failure_ttl": 7 * 24 * 3600,
 }
 
 
@@ -61,7 +57,7 @@ def _sync(model, object_id: int, sync) -> str:
     return outcome
 
 
-@app_context
+@job(**SYNC)
 def sync_session(session_id: int) -> str:
     """Create, update or delete the session's Google event; store the Meet link as join URL."""
     from training.google import events
@@ -70,7 +66,7 @@ def sync_session(session_id: int) -> str:
     return _sync(TrainingSession, session_id, events.sync_session)
 
 
-@app_context
+@job(**SYNC)
 def sync_booking(booking_id: int) -> str:
     from training.coaching.models import Booking
     from training.google import events
@@ -78,7 +74,7 @@ def sync_booking(booking_id: int) -> str:
     return _sync(Booking, booking_id, events.sync_booking)
 
 
-@app_context
+@job(**SYNC, id=lambda program_id: ("google-sync-program", program_id))
 def sync_program(program_id: int) -> int:
     """Queue a sync of every upcoming session and booking of the program (members changed,
     connection set up, or the admin asked)."""
@@ -89,14 +85,20 @@ def sync_program(program_id: int) -> int:
     return count
 
 
-@app_context
+@job(
+    queue="default",
+    timeout=4 * 3600,
+    retry=Retry(max=len(IMPORT_RETRY), interval=IMPORT_RETRY),
+    failure_ttl=14 * 24 * 3600,
+    # the last part names the attempt: the end time, "try<n>", "sweep<n>" or "retry"
+    id=lambda session_id: ("google-import", session_id),
+)
 def import_recording(session_id: int) -> str:
     """Find the session's Meet recording, download it, hand it to the recording pipeline."""
     from training.google import events, importing
     from training.google.operations import client_for, connection_for
     from training.google.recordings_import import DownloadError
     from training.sessions.models import TrainingSession
-    from workers.queues import enqueue_after_commit
 
     session = db.session.get(TrainingSession, session_id)
     if session is None or session.status == "cancelled":
@@ -123,14 +125,7 @@ def import_recording(session_id: int) -> str:
         )
         if isinstance(found, importing.Outcome):
             if found.status == "retry":
-                enqueue_after_commit(
-                    import_recording,
-                    session.id,
-                    queue="default",
-                    at=found.retry_at,
-                    job_id=job_id("google-import", session.id, f"try{row.attempts}"),
-                    **IMPORT_OPTIONS,
-                )
+                import_recording.later(session.id, at=found.retry_at, suffix=f"try{row.attempts}")
             db.session.commit()
             return found.status
         db.session.commit()  # remember the file id before the long download
@@ -162,15 +157,8 @@ def _import_error(session_id: int, exc: Exception) -> None:
 
 def schedule_import(session, delay: timedelta) -> None:
     """Queue the import to run ``delay`` after the session ends (once per end time)."""
-    from workers.queues import enqueue_after_commit
-
-    enqueue_after_commit(
-        import_recording,
-        session.id,
-        queue="default",
-        at=session.ends_at + delay,
-        job_id=job_id("google-import", session.id, int(session.ends_at.timestamp())),
-        **IMPORT_OPTIONS,
+    import_recording.later(
+        session.id, at=session.ends_at + delay, suffix=int(session.ends_at.timestamp())
     )
 
 
@@ -178,7 +166,7 @@ SWEEP_LOOKBACK = timedelta(days=7)
 SWEEP_GRACE = timedelta(minutes=10)
 
 
-@app_context
+@job(queue="default", timeout=300, every=900)
 def sweep() -> int:
     """Periodic safety net (Redis lost its scheduled jobs, a worker died): queue the recording
     import of every recently ended session whose import never ran or is overdue. Returns the
@@ -187,7 +175,6 @@ def sweep() -> int:
 
     from training.google.models import GoogleConnection, GoogleRecordingImport
     from training.sessions.models import TrainingSession
-    from workers.queues import get_queue
 
     now = utcnow()
     delay = timedelta(minutes=current_app.config.get("GOOGLE_IMPORT_DELAY_MINUTES", 20))
@@ -209,12 +196,7 @@ def sweep() -> int:
             ),
         )
     ).all()
-    queue = get_queue("default")
     for session_id, attempts in rows:
-        queue.enqueue(
-            import_recording,
-            session_id,
-            job_id=job_id("google-import", session_id, f"sweep{attempts or 0}"),
-            **IMPORT_OPTIONS,
-        )
+        import_recording.later(session_id, suffix=f"sweep{attempts or 0}")
+    db.session.commit()  # enqueues them
     return len(rows)
