@@ -38,3 +38,18 @@ def register_feed_source(
 
 def feed_sources() -> list[FeedSource]:
     return [_sources[name] for name in sorted(_sources)]
+
+
+# The facilitator's program-wide feed: built by the feature that owns the program's events
+# (training.sessions), so this lower layer imports no feature.
+_program_feed: list[Callable] = []
+
+
+def register_program_feed(build: Callable) -> None:
+    """``build(program) -> Feed`` answers ``/calendar/<token>/programs/<pid>.ics``."""
+    _program_feed[:] = [build]
+
+
+def program_feed_for(program):
+    """The program's feed, or None when no feature provides one."""
+    return _program_feed[0](program) if _program_feed else None

@@ -15,6 +15,7 @@ from training.calendar.feeds import (
     user_feed,
     user_for_feed_token,
 )
+from training.calendar.sources import program_feed_for
 from training.extensions import db
 from training.policy import can
 from training.programs.models import Program
@@ -49,13 +50,14 @@ def user_feed_view(token: str):
 
 @bp.get("/calendar/<token>/programs/<int:pid>.ics", endpoint="program_feed")
 def program_feed_view(token: str, pid: int):
-    from training.sessions.feed import program_feed
-
     user = user_for_feed_token(token)
     program = db.session.get(Program, pid)
     if user is None or program is None or not can("program.feed", pid, user):
         abort(404)
-    return serve_feed(program_feed(program), user.locale or program.locale or "en")
+    feed = program_feed_for(program)
+    if feed is None:
+        abort(404)
+    return serve_feed(feed, user.locale or program.locale or "en")
 
 
 def program_feeds_for(user) -> list[dict]:

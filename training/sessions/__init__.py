@@ -13,6 +13,10 @@ def init_app(app):
     app.register_blueprint(views.bp)
     register_program_nav(app, "sessions.program_calendar", _l("Sessions"), order=20)
     register_feed_source("sessions", sessions_feed_events, fingerprint=sessions_fingerprint)
+    from training.calendar.sources import register_program_feed
+    from training.sessions.feed import program_feed
+
+    register_program_feed(program_feed)
     signals.session_changed.connect(_on_session_changed, weak=False)
     signals.member_added.connect(invites.on_member_added, weak=False)
     signals.member_removed.connect(invites.on_member_removed, weak=False)
