@@ -20,6 +20,14 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _extension():
+    """The app's Flask-SQLAlchemy extension (``training.extensions.db``), found through the app
+    so that this lower module does not import the one that imports it."""
+    from flask import current_app
+
+    return current_app.extensions["sqlalchemy"]
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -57,7 +65,7 @@ def for_update(stmt, **kw):
 
     On SQLite call :func:`begin_immediate` first instead: the whole database is the lock.
     """
-    from training.extensions import db
+    db = _extension()
 
     if db.session.get_bind().dialect.name == "postgresql":
         return stmt.with_for_update(**kw)
@@ -71,7 +79,7 @@ def begin_immediate() -> None:
     when two writers meet; ``BEGIN IMMEDIATE`` makes the second one wait (busy_timeout) instead.
     Call it before the first query of the unit of work. No-op on PostgreSQL.
     """
-    from training.extensions import db
+    db = _extension()
 
     session = db.session()  # the real Session: scoped_session does not proxy in_transaction()
     if session.get_bind().dialect.name != "sqlite":
