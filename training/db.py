@@ -78,6 +78,10 @@ def begin_immediate() -> None:
     A deferred SQLite transaction that reads and then writes fails with "database is locked"
     when two writers meet; ``BEGIN IMMEDIATE`` makes the second one wait (busy_timeout) instead.
     Call it before the first query of the unit of work. No-op on PostgreSQL.
+
+    A deferred transaction that only read is ended and begun again IMMEDIATE; one that holds
+    writes (pending or flushed) is refused with :class:`PendingWritesError` instead of being
+    rolled back behind the caller's back.
     """
     db = _extension()
 
@@ -88,8 +92,27 @@ def begin_immediate() -> None:
         conn = session.connection()
         if conn.info.get("sqlite_immediate"):
             return
+        if session.new or session.dirty or session.deleted or session.info.get("copa_flushed"):
+            raise PendingWritesError(
+                "begin_immediate() called after this transaction wrote: call it first"
+            )
         session.rollback()
     session.connection(execution_options={"sqlite_immediate": True})
+
+
+class PendingWritesError(RuntimeError):
+    """A programming error: the unit of work took the write lock too late."""
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+def _note_flush(session, _context):
+    session.info["copa_flushed"] = True
+
+
+@sa.event.listens_for(sa.orm.Session, "after_transaction_end")
+def _forget_flush(session, transaction):
+    if transaction.parent is None:  # the outermost transaction ended: nothing is pending
+        session.info.pop("copa_flushed", None)
 
 
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

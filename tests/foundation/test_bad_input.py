@@ -105,3 +105,23 @@ def test_nul_bytes_in_text_are_refused_and_nothing_is_stored(client, setting, ap
     assert db.session.scalar(db.select(db.func.count(TrainingSession.id))) == 0
     r = client.get(f"/api/v1/programs/{program.id}/slots?state=o%00pen", headers=facilitator)
     assert r.status_code == 422
+
+
+def test_begin_immediate_refuses_to_drop_writes_it_did_not_make(app, db, make_user):
+    """Taking SQLite's write lock after writing would roll those writes back: refused."""
+    from training.accounts.models import User
+    from training.db import PendingWritesError, begin_immediate
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock; PostgreSQL takes row locks instead")
+    user = make_user(name="Before")
+    db.session.get(User, user.id)  # a read: begin_immediate may start over
+    begin_immediate()
+    db.session.commit()
+    db.session.get(User, user.id).name = "Renamed"
+    db.session.flush()
+    with pytest.raises(PendingWritesError):
+        begin_immediate()
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(User, user.id).name == "Renamed"  # kept, not silently rolled back
