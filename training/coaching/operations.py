@@ -209,11 +209,10 @@ def book_slot(
         booking.notes.append(prep)
     if slot.hold_user_id == participant_id:
         slot.hold_user_id, slot.hold_until = None, None
-    db.session.add(booking)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a clash undoes this insert only, not the caller's work
+            db.session.add(booking)
     except sa.exc.IntegrityError as exc:
-        db.session.rollback()
         if _is_active_slot_clash(exc):
             raise _slot_taken() from None
         raise
