@@ -21,6 +21,7 @@ from werkzeug.formparser import parse_form_data
 
 from recordings import ingest, storage
 from recordings import operations as ops
+from recordings.lifecycle import RecordingStatus
 from recordings.media import MediaError
 from recordings.messages import error_message
 from recordings.models import Recording
@@ -76,7 +77,7 @@ def _tus_metadata() -> dict[str, str]:
 
 def _accepted(recording: Recording):
     db.session.commit()
-    response = jsonify(id=recording.id, status="queued")
+    response = jsonify(id=recording.id, status=RecordingStatus.QUEUED)
     response.status_code = 202
     response.headers["Location"] = url_for("api.get_recording", rid=recording.id)
     return response
@@ -139,7 +140,7 @@ def upload_recording(sid: int):
         )  # fmt: skip
         db.session.commit()
         upload_url = absolute_url("api.tus_upload", rid=recording.id)
-        response = jsonify(id=recording.id, status="queued", upload_url=upload_url)
+        response = jsonify(id=recording.id, status=RecordingStatus.QUEUED, upload_url=upload_url)
         response.status_code = 201
         response.headers.update({**TUS_HEADERS, "Location": upload_url})
         return response
@@ -205,7 +206,7 @@ def tus_upload(rid: int):
     )  # fmt: skip
     if request.method == "HEAD":
         return "", 200, headers
-    if recording.status != "uploading":
+    if recording.status != RecordingStatus.UPLOADING:
         raise ingest.UploadError(409, "upload_finished", _("This upload is already complete."))
     if request.mimetype != "application/offset+octet-stream":
         raise ingest.UploadError(

@@ -20,6 +20,8 @@ from rq import Retry, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
+from recordings import lifecycle
+from recordings.lifecycle import RecordingStatus
 from workers.jobs import job, job_alive
 
 log = logging.getLogger(__name__)
@@ -121,21 +123,21 @@ def process_recording(recording_id: int) -> str:
     from recordings import storage
     from recordings.media import MediaError, process_media
     from recordings.models import Recording
-    from training.db import utcnow
     from training.extensions import db
     from workers.queues import get_redis
 
     recording = db.session.get(Recording, recording_id)
     if recording is None:
         return "gone"
-    if recording.status == "uploading":
+    if recording.status == RecordingStatus.UPLOADING:
         return "upload not finished"
+    if recording.status == RecordingStatus.READY:
+        return "ready"  # a duplicate job: what it would make is published already
+    if not lifecycle.can_move(recording, RecordingStatus.PROCESSING):
+        return f"nothing to do: {recording.status}"  # a stale job, after a final failure
     job = get_current_job()
     job_id = job.id if job else None
-    recording.status = "processing"
-    recording.attempts += 1
-    recording.job_id = job_id
-    recording.heartbeat_at = utcnow()
+    lifecycle.start_processing(recording, job_id)
     db.session.commit()
 
     work_root = storage.work_dir(recording_id)
@@ -171,8 +173,7 @@ def process_recording(recording_id: int) -> str:
             return f"failed: {exc.code}"
         retries_left = bool(job and job.retries_left)
         if retries_left:
-            recording.status = "queued"
-            recording.error_detail = exc.detail[-2000:]
+            lifecycle.back_to_queue(recording, exc.detail)
         else:
             ops.mark_failed(recording, exc.code, exc.detail)
         db.session.commit()
@@ -181,7 +182,7 @@ def process_recording(recording_id: int) -> str:
         db.session.rollback()
         recording = db.session.get(Recording, recording_id)
         if job and job.retries_left:
-            recording.status = "queued"
+            lifecycle.back_to_queue(recording)
         else:
             ops.mark_failed(recording, "transcode_failed", repr(exc))
         db.session.commit()
@@ -213,10 +214,12 @@ def requeue_stalled_recordings() -> list[int]:
     now = utcnow()
     requeued = []
     stale = db.session.scalars(
-        db.select(Recording).where(Recording.status.in_(("queued", "processing")))
+        db.select(Recording).where(
+            Recording.status.in_((RecordingStatus.QUEUED, RecordingStatus.PROCESSING))
+        )
     ).all()
     for recording in stale:
-        if recording.status == "processing":
+        if recording.status == RecordingStatus.PROCESSING:
             if redis.exists(heartbeat_key(recording.id)):
                 continue
             if recording.heartbeat_at and now - recording.heartbeat_at < grace:
@@ -224,7 +227,7 @@ def requeue_stalled_recordings() -> list[int]:
         else:
             if now - recording.updated_at < grace or job_alive(recording.job_id, "media"):
                 continue
-        if recording.status == "processing" and job_alive(recording.job_id, "media"):
+        if recording.status == RecordingStatus.PROCESSING and job_alive(recording.job_id, "media"):
             # RQ still thinks it runs, but nothing beats: the worker is gone. Forget that job.
             with contextlib.suppress(NoSuchJobError):
                 Job.fetch(recording.job_id, connection=redis).delete()
@@ -234,7 +237,7 @@ def requeue_stalled_recordings() -> list[int]:
         log.warning(
             "recording %s stalled (%s); enqueueing it again", recording.id, recording.status
         )
-        recording.status = "queued"
+        lifecycle.back_to_queue(recording)
         recording.job_id = process_recording.later(recording.id, suffix=int(time.time()))
         requeued.append(recording.id)
     db.session.commit()

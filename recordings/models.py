@@ -8,11 +8,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from recordings.lifecycle import RecordingStatus
 from training.db import UTCDateTime, utcnow
 from training.extensions import db
 from training.sessions.models import TrainingSession
 
-STATUSES = ("uploading", "queued", "processing", "ready", "failed")
+STATUSES = tuple(RecordingStatus)
 WATCH_BUCKET_SECONDS = 10
 
 
@@ -38,7 +39,7 @@ class Recording(db.Model):
     )
     filename: Mapped[str] = mapped_column(sa.String(255), default="")
     content_type: Mapped[str] = mapped_column(sa.String(100), default="")
-    status: Mapped[str] = mapped_column(sa.String(12), default="queued")
+    status: Mapped[str] = mapped_column(sa.String(12), default=RecordingStatus.QUEUED)
     progress: Mapped[int] = mapped_column(default=0)
     error_code: Mapped[str | None] = mapped_column(sa.String(40))
     error_detail: Mapped[str | None] = mapped_column(sa.Text)

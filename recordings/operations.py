@@ -6,7 +6,9 @@ import contextlib
 import math
 import uuid
 
+from recordings import lifecycle
 from recordings.jobs import process_recording
+from recordings.lifecycle import RecordingStatus
 from recordings.media import captions as caption_files
 from recordings.models import (
     WATCH_BUCKET_SECONDS,
@@ -32,7 +34,7 @@ def create_recording(
         uploaded_by_id=getattr(user, "id", None),
         filename=(filename or "")[:255],
         content_type=(content_type or "")[:100],
-        status="uploading",
+        status=RecordingStatus.UPLOADING,
         upload_length=upload_length,
         upload_offset=0,
     )
@@ -50,7 +52,7 @@ def queue_processing(recording: Recording) -> None:
     # headers only: a quick look to size the job's timeout (the job probes fully and reports)
     with contextlib.suppress(MediaError):
         duration = probe(storage.source_path(recording.id), check_integrity=False).duration
-    recording.status = "queued"
+    lifecycle.move(recording, RecordingStatus.QUEUED)
     recording.progress = 0
     recording.error_code = recording.error_detail = None
     recording.size_bytes = recording.upload_offset
@@ -98,19 +100,14 @@ def _json(value) -> str:
 
 
 def mark_failed(recording: Recording, code: str, detail: str = "") -> None:
-    recording.status = "failed"
-    recording.error_code = code
-    recording.error_detail = detail[-2000:]
+    lifecycle.fail(recording, code, detail)
     db.session.flush()
 
 
 def mark_ready(recording: Recording) -> None:
     from training.signals import recording_ready
 
-    recording.status = "ready"
-    recording.progress = 100
-    recording.error_code = recording.error_detail = None
-    recording.ready_at = utcnow()
+    lifecycle.finish(recording)
     db.session.flush()
     recording_ready.send(recording, recording=recording)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from recordings.lifecycle import RecordingStatus
 from recordings.messages import error_message
 from recordings.urls import media_url
 
@@ -19,15 +20,21 @@ def chapter_titles(recording) -> list[dict]:
 
 
 def recording_json(recording, user) -> dict:
-    status = recording.status if recording.status != "uploading" else "queued"
+    status = (
+        recording.status
+        if recording.status != RecordingStatus.UPLOADING
+        else RecordingStatus.QUEUED
+    )
     return {
         "id": recording.id,
         "session_id": recording.session_id,
         "status": status,
-        "upload": recording.status == "uploading",
+        "upload": recording.status == RecordingStatus.UPLOADING,
         "progress": recording.progress,
-        "error": error_message(recording.error_code) if recording.status == "failed" else None,
-        "error_code": recording.error_code if recording.status == "failed" else None,
+        "error": error_message(recording.error_code)
+        if recording.status == RecordingStatus.FAILED
+        else None,
+        "error_code": recording.error_code if recording.status == RecordingStatus.FAILED else None,
         "duration_seconds": recording.duration_seconds,
         "size_bytes": recording.size_bytes,
         "filename": recording.filename,

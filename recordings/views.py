@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from recordings import operations as ops
 from recordings import storage
+from recordings.lifecycle import RecordingStatus
 from recordings.messages import error_message
 from recordings.models import Caption, Recording
 from recordings.serializers import chapter_titles, recording_json
@@ -60,7 +61,9 @@ def replay(rid: int):
         data=data,
         start_at=resume or 0,
         chapters=chapter_titles(recording),
-        error=error_message(recording.error_code) if recording.status == "failed" else None,
+        error=error_message(recording.error_code)
+        if recording.status == RecordingStatus.FAILED
+        else None,
         watchers=ops.watchers(recording)
         if can("recordings.analytics", recording.program_id)
         else None,
