@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 
 from training.accounts.models import User
+from training.coaching import lifecycle
 from training.coaching import rules as r
 from training.coaching.models import Booking, CoachingSlot
 from training.coaching.operations import (
@@ -127,10 +128,7 @@ def withdraw_slot(
     if booking is None:
         db.session.flush()
         return None
-    booking.status = r.EXPERT_CANCELLED
-    booking.cancelled_at = now
-    booking.sequence += 1
-    booking.updated_at = now
+    lifecycle.cancel(booking, r.EXPERT_CANCELLED, now)
     db.session.flush()
     held = hold_alternatives(booking, now=now)
     _after_change(booking, "expert_cancelled", alternatives=held)

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from training.coaching import lifecycle
 from training.coaching import rules as r
 from training.coaching.models import Booking, CoachingNote
 from training.db import utcnow
@@ -69,13 +70,12 @@ def add_note(booking: Booking, kind: str, body: str, *, author_id: int) -> Coach
 def mark_attendance(booking: Booking, status: str, *, now: datetime | None = None) -> Booking:
     """The expert marks a booking attended or no-show, once the session has started."""
     now = now or utcnow()
-    if status not in (r.ATTENDED, r.NO_SHOW):
+    if status not in lifecycle.ATTENDANCE_STATES:
         raise r.RuleViolation("invalid_value", _("Attendance is 'attended' or 'no_show'."), 422)
     if booking.status not in r.ACTIVE_STATUSES:
         raise r.RuleViolation("not_active", _("This booking was cancelled."), 409)
     if booking.slot.starts_at > now:
         raise r.RuleViolation("too_early", _("Attendance is marked once the session starts."), 422)
-    booking.status = status
-    booking.updated_at = now
+    lifecycle.mark_attendance(booking, status, now)
     db.session.flush()
     return booking

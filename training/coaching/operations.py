@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
+from training.coaching import lifecycle
 from training.coaching import rules as r
 from training.coaching.models import Booking, CoachingNote, CoachingSettings, CoachingSlot
 from training.db import begin_immediate, for_update, utcnow
@@ -232,12 +233,10 @@ def cancel_booking(
     if booking.status != r.BOOKED:
         raise r.RuleViolation("not_cancellable", _("This booking is not active any more."), 409)
     program = db.session.get(Program, booking.program_id)
-    booking.status = r.cancellation_status(
+    status = r.cancellation_status(
         rules_for(program), booking.slot.starts_at, now, override=override
     )
-    booking.cancelled_at = now
-    booking.sequence += 1
-    booking.updated_at = now
+    lifecycle.cancel(booking, status, now)
     db.session.flush()
     _after_change(booking, "cancelled")
     return booking
@@ -285,9 +284,7 @@ def reschedule_booking(
     )
     try:
         with db.session.begin_nested():
-            booking.slot_id = slot.id
-            booking.sequence += 1
-            booking.updated_at = now
+            lifecycle.move_to_slot(booking, slot.id, now)
     except sa.exc.IntegrityError:
         raise _slot_taken() from None
     if slot.hold_user_id == booking.participant_id:
@@ -328,10 +325,7 @@ def cancel_bookings_of_leaver(program_id: int, participant_id: int, *, now: date
         )
     ).all()
     for booking in upcoming:
-        booking.status = r.CANCELLED
-        booking.cancelled_at = now
-        booking.sequence += 1
-        booking.updated_at = now
+        lifecycle.cancel(booking, r.CANCELLED, now)
         db.session.flush()
         _after_change(booking, "cancelled")
     return upcoming
