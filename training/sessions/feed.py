@@ -13,7 +13,7 @@ from training.calendar.ical import CANCELLED_RETENTION
 from training.db import utcnow
 from training.extensions import db
 from training.programs.models import Membership, Program
-from training.sessions.calendar import SessionLinks, session_event
+from training.sessions.events import SessionLinks, session_event
 from training.sessions.models import TrainingSession
 
 

@@ -18,7 +18,7 @@ from training.db import utcnow
 from training.extensions import db
 from training.mail.operations import queue_mail
 from training.programs.models import Membership, Program
-from training.sessions.calendar import attendee_for, organizer_for, session_event, session_url
+from training.sessions.events import attendee_for, organizer_for, session_event, session_url
 from training.sessions.models import TrainingSession
 from training.timeutil import when_in_words
 

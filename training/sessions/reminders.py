@@ -22,7 +22,7 @@ from training.db import utcnow
 from training.extensions import db
 from training.mail.operations import queue_mail
 from training.programs.models import Program
-from training.sessions.calendar import session_url
+from training.sessions.events import session_url
 from training.sessions.invites import recipients, user_locale, when_text
 from training.sessions.jobs import send_session_reminder
 from training.sessions.models import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import url_for
 
 from training.extensions import db
-from training.sessions.calendar import session_url
+from training.sessions.events import session_url
 from training.sessions.models import SessionMaterial, TrainingSession
 from training.timeutil import isoformat
 
