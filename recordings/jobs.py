@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import shutil
 import threading
 import time
@@ -242,17 +241,3 @@ def requeue_stalled_recordings() -> list[int]:
         requeued.append(recording.id)
     db.session.commit()
     return requeued
-
-
-def worker_environment(app) -> dict[str, str]:
-    """Environment for a separate worker process that must see what ``app`` sees (tests)."""
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-        REDIS_URL=app.config["REDIS_URL"],
-        RQ_QUEUE_PREFIX=app.config["RQ_QUEUE_PREFIX"],
-        MEDIA_ROOT=app.config["MEDIA_ROOT"],
-        SECRET_KEY=app.config["SECRET_KEY"],
-        COPA_INSTANCE_PATH=app.instance_path,
-    )
-    return env
