@@ -156,5 +156,5 @@ def test_cron_registers_the_periodic_jobs_the_features_declare():
         ["training.coaching.jobs.sweep_booking_mail", "copa-crontest-default", 300, 300],
         ["training.google.jobs.sweep", "copa-crontest-default", 900, 300],
         ["training.mail.jobs.requeue_stale_messages", "copa-crontest-mail", 60, 300],
-        ["training.sessions.jobs.requeue_reminders", "copa-crontest-default", 300, 300],
+        ["training.sessions.jobs.send_due_reminders", "copa-crontest-default", 60, 120],
     ]

@@ -1,21 +1,9 @@
-"""Reminders 24 h and 1 h before, through RQ's scheduler: once each, moved, dropped."""
+"""Reminders 24 h and 1 h before, found each minute by one query: once each, moved with the
+session, none after a cancellation, configurable per program, caught up after a downtime."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-
-import pytest
-
-
-def _scheduled(app):
-    from workers.queues import get_queue
-
-    return set(get_queue("default").scheduled_job_registry.get_job_ids())
-
-
-@pytest.fixture
-def prefix(app):
-    return app.config["RQ_QUEUE_PREFIX"]
 
 
 def _reminders_to(smtp_server, email):
@@ -24,73 +12,77 @@ def _reminders_to(smtp_server, email):
     ]
 
 
+def _sweep(run_jobs, at: datetime) -> int:
+    """The periodic job, run at ``at`` (as rq cron would at that minute), then the mail."""
+    from training.extensions import db
+    from training.sessions.reminders import send_due_reminders
+
+    count = send_due_reminders(now=at)
+    db.session.commit()
+    run_jobs()
+    return count
+
+
 def test_reminders_go_out_once_at_24h_and_1h(
-    app, prefix, client, cast, auth_headers, create_session, smtp_server, run_jobs, future
+    client, cast, auth_headers, create_session, smtp_server, run_jobs, future
 ):
     session = create_session(starts_at=future(days=3))
     starts = datetime.fromisoformat(session["starts_at"])
-    ts = int(starts.timestamp())
     sid = session["id"]
-    assert _scheduled(app) == {
-        f"{prefix}-session-reminder-{sid}-1440-{ts}",
-        f"{prefix}-session-reminder-{sid}-60-{ts}",
-    }
     run_jobs()  # the invites
-    assert _reminders_to(smtp_server, cast.alice.email) == []
     client.put(
         f"/api/v1/sessions/{sid}/rsvp", json={"response": "no"}, headers=auth_headers(cast.bob)
     )
-    run_jobs(until=starts - timedelta(hours=24) + timedelta(seconds=1))
+    assert _sweep(run_jobs, starts - timedelta(hours=25)) == 0  # not yet
+    assert _reminders_to(smtp_server, cast.alice.email) == []
+
+    assert _sweep(run_jobs, starts - timedelta(hours=24) + timedelta(seconds=30)) > 0
     day_before = _reminders_to(smtp_server, cast.alice.email)
     assert len(day_before) == 1
     assert "Pricing workshop" in day_before[0]["Subject"]
     assert _reminders_to(smtp_server, cast.bob.email) == []  # said no
-    assert _scheduled(app) == {f"{prefix}-session-reminder-{sid}-60-{ts}"}
 
-    # the same job run again (a retry) sends nothing new
-    from training.sessions.jobs import send_session_reminder
-
-    send_session_reminder(sid, 1440, ts)
-    run_jobs()
+    # the next minutes (or a second worker) find it sent: nothing new
+    assert _sweep(run_jobs, starts - timedelta(hours=23, minutes=59)) == 0
+    assert _sweep(run_jobs, starts - timedelta(hours=2)) == 0
     assert len(_reminders_to(smtp_server, cast.alice.email)) == 1
 
-    run_jobs(until=starts - timedelta(minutes=59))
+    assert _sweep(run_jobs, starts - timedelta(minutes=59)) > 0
     assert len(_reminders_to(smtp_server, cast.alice.email)) == 2
-    assert _scheduled(app) == set()
+    assert _sweep(run_jobs, starts - timedelta(minutes=1)) == 0
+    assert _sweep(run_jobs, starts + timedelta(minutes=1)) == 0  # started: no more
 
 
 def test_reschedule_moves_and_cancel_drops_reminders(
-    app, prefix, client, cast, auth_headers, create_session, smtp_server, run_jobs, future
+    client, cast, auth_headers, create_session, smtp_server, run_jobs, future
 ):
     session = create_session(starts_at=future(days=3))
     sid = session["id"]
-    old_ts = int(datetime.fromisoformat(session["starts_at"]).timestamp())
+    old_start = datetime.fromisoformat(session["starts_at"])
     headers = auth_headers(cast.facilitator)
     moved = client.patch(
         f"/api/v1/sessions/{sid}", json={"starts_at": future(days=5)}, headers=headers
     ).get_json()
-    new_ts = int(datetime.fromisoformat(moved["starts_at"]).timestamp())
-    assert _scheduled(app) == {
-        f"{prefix}-session-reminder-{sid}-1440-{new_ts}",
-        f"{prefix}-session-reminder-{sid}-60-{new_ts}",
-    }
-    # a stale job for the old time (e.g. Redis kept it) does nothing
-    from training.sessions.jobs import send_session_reminder
+    new_start = datetime.fromisoformat(moved["starts_at"])
+    run_jobs()
+    # the old time's reminder is not due any more; the new one is, at its own time
+    assert _sweep(run_jobs, old_start - timedelta(minutes=59)) == 0
+    assert _sweep(run_jobs, new_start - timedelta(minutes=59)) > 0
+    assert len(_reminders_to(smtp_server, cast.alice.email)) == 1
 
-    assert send_session_reminder(sid, 1440, old_ts) == 0
-
-    client.patch(f"/api/v1/sessions/{sid}", json={"title": "Only the title"}, headers=headers)
-    assert len(_scheduled(app)) == 2  # unchanged by a title edit
-
-    client.delete(f"/api/v1/sessions/{sid}", json={"reason": "Speaker ill"}, headers=headers)
-    assert _scheduled(app) == set()
-    assert send_session_reminder(sid, 60, new_ts) == 0
-    run_jobs(until=datetime.fromisoformat(moved["starts_at"]))
-    assert _reminders_to(smtp_server, cast.alice.email) == []
+    other = create_session(starts_at=future(days=4), title="Cancelled one")
+    client.delete(
+        f"/api/v1/sessions/{other['id']}", json={"reason": "Speaker ill"}, headers=headers
+    )
+    other_start = datetime.fromisoformat(other["starts_at"])
+    assert _sweep(run_jobs, other_start - timedelta(minutes=59)) == 0
+    assert not any(
+        "Cancelled one" in m["Subject"] for m in _reminders_to(smtp_server, cast.alice.email)
+    )
 
 
 def test_reminder_offsets_are_configurable_per_program(
-    app, prefix, client, cast, auth_headers, create_session, future
+    client, cast, auth_headers, create_session, future, run_jobs, smtp_server
 ):
     headers = auth_headers(cast.facilitator)
     r = client.put(
@@ -100,8 +92,12 @@ def test_reminder_offsets_are_configurable_per_program(
     )
     assert r.status_code == 200 and r.get_json()["reminder_minutes"] == [120]
     session = create_session(starts_at=future(days=2))
-    ts = int(datetime.fromisoformat(session["starts_at"]).timestamp())
-    assert _scheduled(app) == {f"{prefix}-session-reminder-{session['id']}-120-{ts}"}
+    starts = datetime.fromisoformat(session["starts_at"])
+    run_jobs()
+    assert _sweep(run_jobs, starts - timedelta(hours=24)) == 0  # 24 h is not an offset now
+    assert _sweep(run_jobs, starts - timedelta(minutes=119)) > 0
+    assert _sweep(run_jobs, starts - timedelta(minutes=59)) == 0  # nor 1 h
+    assert len(_reminders_to(smtp_server, cast.alice.email)) == 1
     r = client.put(
         f"/api/v1/programs/{cast.program.id}/session-settings",
         json={"reminder_minutes": [0]},
@@ -116,47 +112,40 @@ def test_reminder_offsets_are_configurable_per_program(
     assert r.status_code == 403
 
 
-def test_sweep_reschedules_reminders_that_redis_lost(app, cast, create_session, future):
-    from training.sessions.jobs import requeue_reminders
-    from workers.queues import get_queue
-
-    create_session(starts_at=future(days=3))
-    registry = get_queue("default").scheduled_job_registry
-    lost = set(registry.get_job_ids())
-    assert len(lost) == 2
-    for ident in lost:
-        registry.remove(ident, delete_job=True)
-    assert _scheduled(app) == set()
-    assert requeue_reminders() == 2
-    assert _scheduled(app) == lost
-    assert requeue_reminders() == 0
-
-
-def test_changing_the_offsets_moves_reminders_of_upcoming_sessions(
-    app, prefix, client, cast, auth_headers, create_session, smtp_server, run_jobs, future
+def test_after_a_downtime_only_the_reminder_still_due_goes_out(
+    cast, create_session, smtp_server, run_jobs, future
 ):
-    from training.sessions.jobs import send_session_reminder
+    """The worker was down through the 24 h reminder; back 30 minutes before the start, it
+    sends the 1 h reminder once, not both."""
+    session = create_session(starts_at=future(days=3))
+    starts = datetime.fromisoformat(session["starts_at"])
+    run_jobs()
+    assert _sweep(run_jobs, starts - timedelta(minutes=30)) > 0
+    assert len(_reminders_to(smtp_server, cast.alice.email)) == 1
+    assert _sweep(run_jobs, starts - timedelta(minutes=29)) == 0
+
+
+def test_a_session_created_inside_the_window_gets_no_reminder_for_times_already_past(
+    db, cast, create_session, smtp_server, run_jobs, future
+):
+    from training.sessions.models import TrainingSession
 
     session = create_session(starts_at=future(days=3))
-    sid = session["id"]
     starts = datetime.fromisoformat(session["starts_at"])
-    ts = int(starts.timestamp())
-    run_jobs()  # the invites
-    r = client.put(
-        f"/api/v1/programs/{cast.program.id}/session-settings",
-        json={"reminder_minutes": [120, 60]},
-        headers=auth_headers(cast.facilitator),
-    )
-    assert r.status_code == 200
-    assert _scheduled(app) == {
-        f"{prefix}-session-reminder-{sid}-120-{ts}",
-        f"{prefix}-session-reminder-{sid}-60-{ts}",
-    }
-    # a 24 h job that Redis still held from before does nothing now
-    assert send_session_reminder(sid, 1440, ts) == 0
-    run_jobs(until=starts - timedelta(hours=23))
-    assert _reminders_to(smtp_server, cast.alice.email) == []
-    run_jobs(until=starts - timedelta(minutes=119))
+    run_jobs()
+    row = db.session.get(TrainingSession, session["id"])
+    row.created_at = starts - timedelta(hours=2)  # as if scheduled two hours before it starts
+    db.session.commit()
+    # the 24 h reminder's time came before the session existed: the invite was the news
+    assert _sweep(run_jobs, starts - timedelta(minutes=90)) == 0
+    assert _sweep(run_jobs, starts - timedelta(minutes=59)) > 0  # the 1 h one still comes
     assert len(_reminders_to(smtp_server, cast.alice.email)) == 1
-    run_jobs(until=starts - timedelta(minutes=59))
-    assert len(_reminders_to(smtp_server, cast.alice.email)) == 2
+
+
+def test_the_periodic_job_is_declared_every_minute():
+    import workers.cron  # noqa: F401  (loads the features' jobs)
+    from training.sessions.jobs import send_due_reminders
+    from workers.jobs import periodic
+
+    assert send_due_reminders in periodic()
+    assert send_due_reminders.options.every == 60

@@ -18,7 +18,6 @@ from training.db import begin_immediate, for_update, utcnow
 from training.extensions import db
 from training.programs.models import Membership, Program
 from training.programs.roles import PARTICIPANT
-from training.sessions import reminders
 from training.sessions.models import (
     ATTENDANCE_STATUSES,
     RSVP_RESPONSES,
@@ -53,7 +52,6 @@ def schedule_session(program: Program, data: SessionInput, *, now: datetime | No
     )
     db.session.add(session)
     db.session.flush()
-    reminders.schedule_reminders(session)
     signals.session_changed.send(session, session=session, change="created")
     return session
 
@@ -82,16 +80,12 @@ def update_session(session: TrainingSession, data: SessionInput, *, now: datetim
     changed = [k for k, v in changes.items() if getattr(session, k) != v]
     if not changed:
         return []
-    old_start = session.starts_at
     for key in changed:
         setattr(session, key, changes[key])
     if any(k in SIGNIFICANT for k in changed):
         session.sequence += 1
     session.updated_at = utcnow()
     db.session.flush()
-    if session.starts_at != old_start:
-        reminders.drop_reminders(session.id, old_start, session.program_id)
-        reminders.schedule_reminders(session)
     signals.session_changed.send(session, session=session, change="updated")
     return changed
 
@@ -112,7 +106,6 @@ def cancel_session(session: TrainingSession, reason: str | None) -> TrainingSess
     session.sequence += 1
     session.updated_at = utcnow()
     db.session.flush()
-    reminders.drop_reminders(session.id, session.starts_at, session.program_id)
     signals.session_changed.send(session, session=session, change="cancelled")
     return session
 
@@ -216,15 +209,12 @@ def set_reminder_minutes(program: Program, text: str) -> SessionSettings:
             _("Reminders are minutes before the start, e.g. 1440,60 (at most 14 days)."),
             "reminder_minutes",
         ) from None
-    old_offsets = reminders.reminder_offsets(program.id)
     settings = db.session.get(SessionSettings, program.id)
     if settings is None:
         settings = SessionSettings(program_id=program.id)
         db.session.add(settings)
     settings.reminder_minutes = ",".join(str(v) for v in offsets)
     db.session.flush()
-    if settings.reminder_offsets != old_offsets:
-        reminders.reschedule_program_reminders(program.id, old_offsets)
     return settings
 
 

@@ -1,10 +1,14 @@
-"""Reminder e-mails before each session, scheduled with RQ's scheduler (``enqueue_at``).
+"""Reminder e-mails before each session, found by a query, not scheduled one by one.
 
-One scheduled job per (session, offset, start time), job id
-``<queue prefix>-session-reminder-<sid>-<minutes>-<start timestamp>``. A reschedule drops
-the old jobs after the commit and schedules new ones; a cancellation drops them. The job
-checks that the session is still scheduled at the same start before it mails, and the outbox
-``dedupe_key`` makes each member's reminder go out once even if the job runs twice.
+Every minute one periodic job (``training.sessions.jobs.send_due_reminders``) looks at the
+scheduled sessions starting within the largest reminder offset (14 days) and, for each, at the
+reminder now due: of the program's offsets (default 24 h and 1 h) already passed, the one
+closest to the start. Its outbox messages carry the dedupe key
+``session-reminder-<sid>-<minutes>-<start timestamp>-<user>``, which is also the "sent" flag:
+a reminder whose messages exist is not written again, a moved session (new start timestamp)
+gets its own, a cancelled one none. Nothing is scheduled, so nothing is dropped, and a worker
+that was down sends the reminder still due when it comes back (once, not every one missed).
+A session created after a reminder's time does not get that reminder (the invite just left).
 """
 
 from __future__ import annotations
@@ -12,19 +16,17 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 
 from training.db import utcnow
 from training.extensions import db
+from training.mail.models import OutboxMessage
 from training.mail.operations import queue_mail
 from training.programs.models import Program
 from training.sessions.events import session_url
 from training.sessions.invites import recipients, user_locale, when_text
-from training.sessions.jobs import send_session_reminder
 from training.sessions.models import (
     DEFAULT_REMINDER_MINUTES,
     SessionRsvp,
@@ -33,7 +35,7 @@ from training.sessions.models import (
 )
 
 log = logging.getLogger(__name__)
-_DROP_KEY = "copa_sessions_drop_jobs"
+LARGEST_OFFSET = timedelta(days=14)  # what set_reminder_minutes accepts at most
 
 
 def reminder_offsets(program_id: int) -> tuple[int, ...]:
@@ -41,84 +43,67 @@ def reminder_offsets(program_id: int) -> tuple[int, ...]:
     return settings.reminder_offsets if settings is not None else DEFAULT_REMINDER_MINUTES
 
 
-def job_id(session_id: int, minutes: int, starts_at: datetime) -> str:
-    """``<prefix>-session-reminder-<sid>-<minutes>-<start timestamp>`` (namespaced)."""
-    return send_session_reminder.job_id(session_id, minutes, int(starts_at.timestamp()))
+def _key_prefix(session_id: int, minutes: int, starts_ts: int) -> str:
+    return f"session-reminder-{session_id}-{minutes}-{starts_ts}-"
 
 
-def schedule_reminders(session: TrainingSession) -> list[str]:
-    """Schedule the reminders still ahead (after commit). Returns their job ids."""
-    ids = []
-    now = utcnow()
-    for minutes in reminder_offsets(session.program_id):
-        due = session.starts_at - timedelta(minutes=minutes)
-        if due <= now:
+def due_offset(session: TrainingSession, offsets, now: datetime) -> int | None:
+    """The reminder due now for this session (its offset in minutes), or None."""
+    if session.status != "scheduled" or session.starts_at <= now:
+        return None
+    passed = [m for m in offsets if session.starts_at - timedelta(minutes=m) <= now]
+    if not passed:
+        return None
+    minutes = min(passed)  # the closest to the start: older ones missed are not sent late
+    if session.starts_at - timedelta(minutes=minutes) < session.created_at:
+        return None  # the session did not exist yet at that time
+    return minutes
+
+
+def already_sent(session_id: int, minutes: int, starts_ts: int) -> bool:
+    prefix = _key_prefix(session_id, minutes, starts_ts)
+    return (
+        db.session.scalar(
+            db.select(OutboxMessage.id).where(OutboxMessage.dedupe_key.startswith(prefix)).limit(1)
+        )
+        is not None
+    )
+
+
+def send_due_reminders(now: datetime | None = None) -> int:
+    """Write the reminders due at ``now`` (flushes; the caller commits). Returns how many
+    e-mails were queued."""
+    now = now or utcnow()
+    candidates = db.session.scalars(
+        db.select(TrainingSession).where(
+            TrainingSession.status == "scheduled",
+            TrainingSession.starts_at > now,
+            TrainingSession.starts_at <= now + LARGEST_OFFSET,
+        )
+    ).all()
+    queued = 0
+    offsets_of: dict[int, tuple[int, ...]] = {}
+    for session in candidates:
+        if session.program_id not in offsets_of:
+            offsets_of[session.program_id] = reminder_offsets(session.program_id)
+        minutes = due_offset(session, offsets_of[session.program_id], now)
+        if minutes is None:
             continue
         starts_ts = int(session.starts_at.timestamp())
-        ids.append(send_session_reminder.later(session.id, minutes, starts_ts, at=due))
-    return ids
+        if already_sent(session.id, minutes, starts_ts):
+            continue
+        queued += send_reminder_mails(session.id, minutes, starts_ts, now=now)
+    return queued
 
 
-def drop_reminders(
-    session_id: int, starts_at: datetime, program_id: int, offsets: tuple[int, ...] | None = None
-) -> None:
-    """Remove the scheduled reminder jobs for that start time, once the transaction commits
-    (``offsets``: the minutes to drop; the program's current ones when not given)."""
-    pending = db.session.info.setdefault(_DROP_KEY, [])
-    for minutes in offsets if offsets is not None else reminder_offsets(program_id):
-        pending.append(job_id(session_id, minutes, starts_at))
-
-
-def reschedule_program_reminders(program_id: int, old_offsets: tuple[int, ...]) -> None:
-    """After the program's reminder offsets changed: drop the jobs of the offsets no longer
-    wanted and schedule the new ones, for every upcoming session (after commit)."""
-    removed = tuple(set(old_offsets) - set(reminder_offsets(program_id)))
-    upcoming = db.session.scalars(
-        db.select(TrainingSession).where(
-            TrainingSession.program_id == program_id,
-            TrainingSession.status == "scheduled",
-            TrainingSession.starts_at > utcnow(),
-        )
-    )
-    for session in upcoming:
-        if removed:
-            drop_reminders(session.id, session.starts_at, program_id, removed)
-        schedule_reminders(session)
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _drop_after_commit(session):
-    ids = session.info.pop(_DROP_KEY, None)
-    if not ids:
-        return
-    from rq.job import Job
-
-    from workers.queues import get_queue, get_redis
-
-    try:
-        queue = get_queue("default")
-        for ident in ids:
-            queue.scheduled_job_registry.remove(ident)
-            job = (
-                Job.fetch(ident, connection=get_redis()) if Job.exists(ident, get_redis()) else None
-            )
-            if job is not None:
-                job.delete()
-    except Exception:  # Redis down: the job itself checks the session and does nothing
-        log.exception("could not drop reminder jobs %s", ids)
-
-
-@sa.event.listens_for(Session, "after_rollback")
-def _forget_on_rollback(session):
-    session.info.pop(_DROP_KEY, None)
-
-
-def send_reminder_mails(session_id: int, minutes: int, starts_ts: int) -> int:
+def send_reminder_mails(
+    session_id: int, minutes: int, starts_ts: int, *, now: datetime | None = None
+) -> int:
     """Queue the reminder for each member who has not declined. Returns how many."""
     session = db.session.get(TrainingSession, session_id)
     if session is None or session.status != "scheduled":
         return 0
-    if int(session.starts_at.timestamp()) != starts_ts or session.starts_at <= utcnow():
+    if int(session.starts_at.timestamp()) != starts_ts or session.starts_at <= (now or utcnow()):
         return 0
     if minutes not in reminder_offsets(session.program_id):  # the program changed its offsets
         return 0
@@ -150,7 +135,7 @@ def send_reminder_mails(session_id: int, minutes: int, starts_ts: int) -> int:
             subject,
             text,
             html,
-            dedupe_key=f"session-reminder-{session.id}-{minutes}-{starts_ts}-{user.id}",
+            dedupe_key=_key_prefix(session.id, minutes, starts_ts) + str(user.id),
         )
         count += 1
     return count
