@@ -7,7 +7,6 @@ import math
 import uuid
 
 from recordings import lifecycle
-from recordings.jobs import process_recording
 from recordings.lifecycle import RecordingStatus
 from recordings.media import captions as caption_files
 from recordings.models import (
@@ -20,9 +19,13 @@ from recordings.models import (
 )
 from training.db import begin_immediate, utcnow
 from training.extensions import db
+from workers.jobs import declared
 
 MAX_ATTEMPTS = 5  # the watchdog stops re-enqueueing a recording that keeps killing workers
 PERMANENT_ERRORS = ("not_media", "no_streams", "zero_duration", "corrupted")
+
+
+PROCESS = "recordings.jobs.process_recording"  # enqueued by name: the job calls back here
 
 
 def create_recording(
@@ -57,7 +60,7 @@ def queue_processing(recording: Recording) -> None:
     recording.error_code = recording.error_detail = None
     recording.size_bytes = recording.upload_offset
     recording.duration_seconds = duration
-    recording.job_id = process_recording.later(recording.id, suffix=uuid.uuid4().hex[:8])
+    recording.job_id = declared(PROCESS).later(recording.id, suffix=uuid.uuid4().hex[:8])
     db.session.flush()
 
 

@@ -28,6 +28,7 @@ recording's length sets its timeout).
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,6 +77,18 @@ class JobOptions:
 
 
 _periodic: dict[str, Callable] = {}
+
+
+@functools.cache
+def declared(path: str) -> Callable:
+    """The job declared at ``"package.module.function"``: operations enqueue their jobs by
+    name (``declared("recordings.jobs.process_recording").later(rid)``), so a feature's
+    operations and the jobs that call them back do not import each other."""
+    module, _, name = path.rpartition(".")
+    func = getattr(importlib.import_module(module), name)
+    if not hasattr(func, "options"):
+        raise TypeError(f"{path} is not declared with @job")
+    return func
 
 
 def periodic() -> list[Callable]:

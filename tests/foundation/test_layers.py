@@ -158,3 +158,14 @@ def test_cron_registers_the_periodic_jobs_the_features_declare():
         ["training.mail.jobs.requeue_stale_messages", "copa-crontest-mail", 60, 300],
         ["training.sessions.jobs.send_due_reminders", "copa-crontest-default", 60, 120],
     ]
+
+
+def test_jobs_are_enqueued_by_name_and_only_declared_ones():
+    import pytest
+
+    from recordings.jobs import process_recording
+    from workers.jobs import declared
+
+    assert declared("recordings.jobs.process_recording") is process_recording
+    with pytest.raises(TypeError):
+        declared("recordings.operations.mark_failed")  # a function, not a job

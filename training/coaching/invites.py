@@ -16,14 +16,16 @@ from flask_babel import gettext as _
 
 from training.accounts.models import User
 from training.calendar import Attendee, CalendarEvent, Organizer, invite_mail
-from training.coaching.jobs import send_booking_mails, send_booking_reminder
 from training.coaching.models import Booking, CoachingSlot
 from training.db import utcnow
 from training.extensions import db
 from training.links import absolute_url
 from training.mail.operations import queue_mail
 from training.programs.models import Program
+from workers.jobs import declared
 
+BOOKING_MAILS = "training.coaching.jobs.send_booking_mails"  # by name: the jobs call back here
+BOOKING_REMINDER = "training.coaching.jobs.send_booking_reminder"
 REMINDER_BEFORE = timedelta(hours=24)
 FEED_RETENTION = timedelta(days=30)
 
@@ -103,11 +105,11 @@ def _send(event: CalendarEvent, method: str, user: User, program: Program, booki
 
 
 def mails_job_id(booking_id: int, sequence: int) -> str:
-    return send_booking_mails.job_id(booking_id, sequence)
+    return declared(BOOKING_MAILS).job_id(booking_id, sequence)
 
 
 def reminder_job_id(booking_id: int, sequence: int) -> str:
-    return send_booking_reminder.job_id(booking_id, sequence)
+    return declared(BOOKING_REMINDER).job_id(booking_id, sequence)
 
 
 def invites_written(booking: Booking) -> bool:
@@ -135,7 +137,7 @@ def announce_change(
     The job renders and queues the invites and schedules the reminder, so a booking request
     does no more than one Redis enqueue after its commit.
     """
-    send_booking_mails.later(
+    declared(BOOKING_MAILS).later(
         booking.id,
         booking.sequence,
         change,
@@ -182,7 +184,7 @@ def schedule_reminder(booking: Booking) -> None:
     at = booking.slot.starts_at - REMINDER_BEFORE
     if at <= utcnow():
         return
-    send_booking_reminder.later(booking.id, booking.sequence, at=at)
+    declared(BOOKING_REMINDER).later(booking.id, booking.sequence, at=at)
 
 
 def send_reminder_mails(booking: Booking) -> int:

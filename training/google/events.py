@@ -10,13 +10,17 @@ from training.db import utcnow
 from training.extensions import db
 from training.links import absolute_url
 from training.programs.models import Membership, Program
+from workers.jobs import declared
 
-from . import jobs
 from .calendar_sync import EventSpec
 from .operations import connection_for, link_for, sync_object
 from .recordings_import import meeting_code
 
 OWN_CHANGE = "google_own_change"
+
+
+SYNC_SESSION = "training.google.jobs.sync_session"  # by name: the jobs call back here
+SYNC_BOOKING = "training.google.jobs.sync_booking"
 
 
 def program_emails(program_id: int) -> tuple[str, ...]:
@@ -130,7 +134,7 @@ def sync_booking(booking) -> str:
 def _resync_later(kind: str, object_id: int, seconds: int = 60) -> None:
     from datetime import timedelta
 
-    func = jobs.sync_session if kind == "session" else jobs.sync_booking
+    func = declared(SYNC_SESSION) if kind == "session" else declared(SYNC_BOOKING)
     func.later(object_id, at=utcnow() + timedelta(seconds=seconds))
 
 
@@ -154,9 +158,9 @@ def queue_program_sync(program_id: int) -> int:
         .where(sa.or_(Booking.status.in_(_active_statuses()), _has_link(Booking.id)))
     ).all()
     for sid in session_ids:
-        jobs.sync_session.later(sid)
+        declared(SYNC_SESSION).later(sid)
     for bid in booking_ids:
-        jobs.sync_booking.later(bid)
+        declared(SYNC_BOOKING).later(bid)
     return len(session_ids) + len(booking_ids)
 
 
