@@ -95,7 +95,8 @@ def sync_program(program_id: int) -> int:
 )
 def import_recording(session_id: int) -> str:
     """Find the session's Meet recording, download it, hand it to the recording pipeline."""
-    from training.google import events, importing
+    from training.google import events
+    from training.google import recordings_import as importing
     from training.google.operations import client_for, connection_for
     from training.google.recordings_import import DownloadError
     from training.sessions.models import TrainingSession

@@ -153,7 +153,7 @@ def sync_now(pid: int):
 @bp.post("/programs/<int:pid>/google/imports/<int:sid>/retry")
 @login_required
 def retry_import(pid: int, sid: int):
-    from .importing import restart
+    from .recordings_import import restart
 
     require("sessions.manage", pid)
     row = db.session.scalar(
