@@ -1,4 +1,4 @@
-"""Recording endpoints of the JSON API (CONTRACT.md), plus tus 1.0 resumable uploads.
+"""Recording endpoints of the JSON API (README.md, "HTTP API"), plus tus 1.0 resumable uploads.
 
 Upload one of three ways:
 - raw body (``Content-Type: video/*`` or ``audio/*``) or multipart field ``file``: 202;

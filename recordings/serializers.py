@@ -1,4 +1,4 @@
-"""JSON shapes of recordings (CONTRACT.md)."""
+"""JSON shapes of recordings (README.md, "HTTP API")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Configuration from the environment (names fixed by CONTRACT.md)."""
+"""Configuration from the environment (the names are in README.md, "Configuration")."""
 
 from __future__ import annotations
 

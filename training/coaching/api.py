@@ -1,4 +1,4 @@
-"""Coaching endpoints of the JSON API (see CONTRACT.md). Thin: parse, authorise, call, commit.
+"""Coaching endpoints of the JSON API (README.md, "HTTP API"). Thin: parse, authorise, call, commit.
 
 Every ``participant_id`` and ``expert_id`` here, in bodies and in answers, is a user id (the
 ``user_id`` of a member, not the membership ``id``).

@@ -1,4 +1,4 @@
-"""Sessions in the JSON API (see CONTRACT.md): list, schedule, edit, cancel, RSVP, materials,
+"""Sessions in the JSON API (README.md, "HTTP API"): list, schedule, edit, cancel, RSVP, materials,
 attendance, reminder settings."""
 
 from __future__ import annotations
