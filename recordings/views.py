@@ -15,7 +15,7 @@ from recordings.lifecycle import RecordingStatus
 from recordings.messages import error_message
 from recordings.models import Caption, Recording
 from recordings.serializers import chapter_titles, recording_json
-from recordings.urls import read_media_token
+from recordings.urls import media_url, read_media_token
 from training.extensions import db
 from training.policy import can, require
 from training.sessions.models import TrainingSession
@@ -166,6 +166,11 @@ def program_recordings(pid: int):
             .order_by(TrainingSession.starts_at)
         ).all()
     watched = {r.id: ops.watchers(r) for r, _s in rows} if analytics else {}
+    posters = {
+        r.id: media_url(r, current_user, r.poster_path, external=False)
+        for r, _s in rows
+        if r.poster_path
+    }
     return render_template(
         "recordings/program.html",
         program=program,
@@ -173,6 +178,7 @@ def program_recordings(pid: int):
         query=query,
         hits=ops.search(pid, query) if query else [],
         watched=watched,
+        posters=posters,
         analytics=analytics,
         uploadable=uploadable,
         title=_("Recordings"),

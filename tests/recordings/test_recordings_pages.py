@@ -57,8 +57,17 @@ def test_program_page_lists_and_searches(rec, client, login, auth_headers, run_j
     html = client.get(f"/programs/{rec.program.id}/recordings?q=salariale").text
     assert f"/recordings/{rid}?t=3" in html and "Pay equity 101" in html
     assert f"/sessions/{rec.session.id}/recordings/new" not in html
+    # a grid of posters: each recording's poster through its signed media URL, its length
+    card = html[html.index(f'data-recording="{rid}"') :].split("</li>")[0]
+    poster = re.search(r'<img class="poster" src="([^"]+)"', card).group(1)
+    assert f"/recordings/{rid}/m/" in poster
+    image = fetch(client, poster)
+    assert image.status_code == 200 and image.mimetype == "image/jpeg"
+    assert re.search(r'class="duration">\d+:\d{2}<', card)
+    assert "viewer" not in card  # who watched is the facilitator's
     login(client, rec.facilitator)
     html = client.get(f"/programs/{rec.program.id}/recordings").text
     assert f"/sessions/{rec.session.id}/recordings/new" in html
+    assert "0 viewers" in html
     login(client, rec.outsider)
     assert client.get(f"/programs/{rec.program.id}/recordings").status_code == 404
