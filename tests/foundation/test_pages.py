@@ -112,7 +112,11 @@ def test_time_zone_is_chosen_from_a_list(client, db, make_user, login):
 
     form = {"name": "Eve", "locale": "fr_CA"}
     bad = client.post("/preferences", data={**form, "timezone": "Mars/Olympus_Mons"})
-    assert bad.status_code == 200 and "Mars/Olympus_Mons" not in bad.get_data(as_text=True)
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "Mars/Olympus_Mons" not in html
+    # the error sits beside its field, and the field says so to a screen reader
+    assert 'aria-invalid="true"' in html and 'aria-describedby="timezone-error"' in html
+    assert 'id="timezone-error"' in html
     assert db.session.get(User, uid).timezone == "America/Toronto"  # nothing saved
     ok = client.post("/preferences", data={**form, "timezone": "Europe/Paris"})
     assert ok.status_code == 302
