@@ -18,13 +18,19 @@ def init_app(app) -> None:
     app.teardown_request(record_token_use)
 
 
+def bearer_request() -> bool:
+    """Whether this request authenticates with ``Authorization: Bearer`` (then a cookie is
+    ignored, CSRF does not apply, and a failure counts as a token guess)."""
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
     """The user of the login session, unless the request brings a bearer token: then the
     token alone decides (an API client's cookie jar must not override its token)."""
     from training.accounts.models import User
 
-    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+    if bearer_request():
         return None
     uid, _, stamp = user_id.partition(":")
     if not (uid.isascii() and uid.isdigit() and stamp.isascii() and stamp.isdigit()):

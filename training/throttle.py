@@ -25,6 +25,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from training.auth import bearer_request
 from training.errors import DomainError
 
 WINDOW = "15 minutes"
@@ -45,13 +46,9 @@ def _failed(response) -> bool:
     return response.status_code == 401
 
 
-def _has_bearer() -> bool:
-    return request.headers.get("Authorization", "").lower().startswith("bearer ")
-
-
 def _bearer_needs_no_throttle() -> bool:
     # Cookie calls and valid tokens are exempt: only unknown tokens are guesses.
-    return not _has_bearer() or current_user.is_authenticated
+    return not bearer_request() or current_user.is_authenticated
 
 
 limiter = Limiter(

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel.dates import format_datetime, format_time
+
 
 @lru_cache(maxsize=256)
 def zone(name: str) -> ZoneInfo:
@@ -72,8 +74,6 @@ def when_in_words(start: datetime, end: datetime | None, tz_name: str, locale: s
     """An event's time as e-mails write it, in the reader's language and the same zone
     abbreviation as the pages ("samedi 6 décembre 2026, 17:00–18:00 HNE (America/Toronto)"):
     Babel names the zone, so French reads HNE/HAE where English reads EST/EDT."""
-    from babel.dates import format_datetime, format_time
-
     tz = zone(tz_name)
     text = format_datetime(start, "EEEE d MMMM y, HH:mm", tzinfo=tz, locale=locale)
     if end is not None:

@@ -21,6 +21,7 @@ from flask_login import current_user
 from flask_talisman import Talisman
 from flask_wtf.csrf import ValidationError, validate_csrf
 
+from training.auth import bearer_request
 from training.errors import DomainError
 
 CONTENT_SECURITY_POLICY = {
@@ -61,10 +62,6 @@ def talisman_options(config) -> dict:
     }
 
 
-def _bearer_request() -> bool:
-    return request.headers.get("Authorization", "").lower().startswith("bearer ")
-
-
 def check_api_csrf() -> None:
     """Refuse a state-changing API call authenticated by the session cookie without the
     CSRF header (the token of ``<meta name="csrf-token">``)."""
@@ -73,7 +70,7 @@ def check_api_csrf() -> None:
     config = current_app.config
     if not config.get("WTF_CSRF_ENABLED", True):
         return
-    if request.method not in config["WTF_CSRF_METHODS"] or _bearer_request():
+    if request.method not in config["WTF_CSRF_METHODS"] or bearer_request():
         return
     if not current_user.is_authenticated:
         return  # nothing authenticates it: the view answers 401

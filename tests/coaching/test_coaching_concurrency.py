@@ -4,7 +4,6 @@ whichever the suite runs on): one winner per slot, nobody over quota, a double c
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
@@ -19,6 +18,7 @@ import pytest
 import requests
 
 from tests.conftest import free_port
+from tests.processes import process_env
 from training.coaching import rules as r
 from training.coaching.models import Booking
 
@@ -29,16 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def server(_app, database_url, tmp_path_factory):
     app = _app
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": app.config["REDIS_URL"],
-        "RQ_QUEUE_PREFIX": app.config["RQ_QUEUE_PREFIX"],
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "BASE_URL": app.config["BASE_URL"],
-        "COPA_INSTANCE_PATH": str(tmp_path_factory.mktemp("gunicorn")),
-    }
-    env.pop("SMTP_URL", None)
+    env = process_env(app, tmp_path_factory.mktemp("gunicorn"))
     proc = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),

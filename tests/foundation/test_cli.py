@@ -1,24 +1,19 @@
 """``flask create-user`` run as an operator runs it (a process of its own, no request)."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.processes import process_env
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def flask_cli(_app, database_url, tmp_path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": _app.config["REDIS_URL"],
-        "SECRET_KEY": _app.config["SECRET_KEY"],
-        "COPA_INSTANCE_PATH": str(tmp_path),
-    }
+    env = process_env(_app, tmp_path)
 
     def run(*args):
         return subprocess.run(

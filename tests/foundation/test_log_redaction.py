@@ -4,7 +4,6 @@ statement's SQL parameters (a coaching note, a name) are not in its error text."
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import requests
 import sqlalchemy as sa
 
 from tests.conftest import free_port
+from tests.processes import process_env
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -33,15 +33,7 @@ SECRETS = {
 def test_gunicorn_access_log_redacts_tokens(_app, database_url, tmp_path):
     port = str(free_port())
     log = tmp_path / "access.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": _app.config["REDIS_URL"],
-        "RQ_QUEUE_PREFIX": _app.config["RQ_QUEUE_PREFIX"],
-        "SECRET_KEY": _app.config["SECRET_KEY"],
-        "COPA_INSTANCE_PATH": str(tmp_path / "instance"),
-    }
-    env.pop("SMTP_URL", None)
+    env = process_env(_app, tmp_path / "instance")
     proc = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),

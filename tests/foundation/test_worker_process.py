@@ -4,7 +4,6 @@ timeout fails without stopping the worker."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
+from tests.processes import process_env, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,16 +22,7 @@ def worker_process(_app, database_url, smtp_server, tmp_path):
     started = []
 
     def start(*args):
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "REDIS_URL": _app.config["REDIS_URL"],
-            "RQ_QUEUE_PREFIX": _app.config["RQ_QUEUE_PREFIX"],
-            "SECRET_KEY": _app.config["SECRET_KEY"],
-            "BASE_URL": _app.config["BASE_URL"],
-            "SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}",
-            "COPA_INSTANCE_PATH": str(tmp_path),
-        }
+        env = process_env(_app, tmp_path, SMTP_URL=f"smtp://127.0.0.1:{smtp_server.port}")
         log = (tmp_path / f"worker-{len(started)}.log").open("w")
         proc = subprocess.Popen(
             [sys.executable, "-m", "workers", *args], cwd=ROOT, env=env, stdout=log, stderr=log
@@ -49,15 +41,6 @@ def worker_process(_app, database_url, smtp_server, tmp_path):
         log.close()
 
 
-def _until(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_mail_worker_sends_at_once_and_runs_scheduled_jobs(app, db, smtp_server, worker_process):
     from training.db import utcnow
     from training.mail.models import OutboxMessage
@@ -70,16 +53,18 @@ def test_mail_worker_sends_at_once_and_runs_scheduled_jobs(app, db, smtp_server,
     queue_mail("late@example.org", "Later", "Plus tard", send_after=utcnow() + timedelta(seconds=2))
     db.session.commit()
 
-    assert _until(lambda: len(smtp_server.messages) >= 20, timeout=30), len(smtp_server.messages)
+    assert wait_until(lambda: len(smtp_server.messages) >= 20, timeout=30), len(
+        smtp_server.messages
+    )
     subjects = {m["Subject"] for m in smtp_server.messages}
     assert {f"Invitation {n}" for n in range(20)} <= subjects
-    assert _until(lambda: "Later" in {m["Subject"] for m in smtp_server.messages}, timeout=30)
+    assert wait_until(lambda: "Later" in {m["Subject"] for m in smtp_server.messages}, timeout=30)
 
     def all_sent():  # the worker commits "sent" just after the SMTP server has the message
         db.session.rollback()
         return set(db.session.scalars(db.select(OutboxMessage.status))) == {"sent"}
 
-    assert _until(all_sent, timeout=10)
+    assert wait_until(all_sent, timeout=10)
 
 
 def test_an_overrunning_job_fails_and_the_worker_goes_on(app, db, smtp_server, worker_process):
@@ -93,8 +78,8 @@ def test_an_overrunning_job_fails_and_the_worker_goes_on(app, db, smtp_server, w
     stuck = queue.enqueue("time.sleep", 30, job_timeout=1)
     queue_mail("after@example.org", "After the stuck job", "Bonjour")
     db.session.commit()
-    assert _until(lambda: stuck.get_status(refresh=True) == "failed", timeout=20)
-    assert _until(lambda: len(smtp_server.messages) == 1, timeout=20)
+    assert wait_until(lambda: stuck.get_status(refresh=True) == "failed", timeout=20)
+    assert wait_until(lambda: len(smtp_server.messages) == 1, timeout=20)
     assert smtp_server.messages[0]["Subject"] == "After the stuck job"
 
 
@@ -108,7 +93,7 @@ def test_a_media_worker_forks_each_job_and_leaves_mail_alone(app, db, smtp_serve
     job = Queue(queue_name("media"), connection=get_redis()).enqueue("os.getpid")
     queue_mail("waits@example.org", "Not for the media worker", "…")
     db.session.commit()
-    assert _until(lambda: job.get_status(refresh=True) == "finished", timeout=20)
+    assert wait_until(lambda: job.get_status(refresh=True) == "finished", timeout=20)
     assert job.return_value() not in (None, proc.pid)  # ran in a forked work-horse
     time.sleep(0.5)
     assert smtp_server.messages == []

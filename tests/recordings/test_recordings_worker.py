@@ -13,23 +13,10 @@ import pytest
 from recordings import storage
 from recordings.jobs import process_recording, requeue_stalled_recordings
 from recordings.models import Recording
+from tests.processes import process_env
 from tests.recordings import media_factory as mf
 from tests.recordings.test_recordings_api import upload_raw
 from workers.queues import queue_name
-
-
-def worker_environment(app) -> dict[str, str]:
-    """Environment for a separate worker process that must see what ``app`` sees."""
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-        REDIS_URL=app.config["REDIS_URL"],
-        RQ_QUEUE_PREFIX=app.config["RQ_QUEUE_PREFIX"],
-        MEDIA_ROOT=app.config["MEDIA_ROOT"],
-        SECRET_KEY=app.config["SECRET_KEY"],
-        COPA_INSTANCE_PATH=app.instance_path,
-    )
-    return env
 
 
 def _published_is_consistent(folder: str) -> dict:
@@ -94,7 +81,7 @@ def test_sigkilled_worker_leaves_nothing_half_published_and_recovers(
     rid = upload_raw(client, auth_headers(rec.facilitator), rec.session.id, src).json["id"]
     assert requeue_stalled_recordings() == []  # queued with a live job: left alone
 
-    env = worker_environment(app)
+    env = process_env(app, app.instance_path)
     env.update(COPA_RECORDINGS_PRESET="ultrafast", COPA_RECORDINGS_HEARTBEAT_SECONDS="1")
     rq = os.path.join(os.path.dirname(sys.executable), "rq")
     worker = subprocess.Popen(

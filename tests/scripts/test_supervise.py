@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
+from tests.processes import wait_until
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "supervise.py"
 
@@ -25,15 +26,6 @@ def _supervise_module():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def _wait(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _pids(path: Path) -> list[int]:
@@ -79,17 +71,17 @@ def test_a_killed_worker_is_restarted_and_the_web_keeps_answering(tmp_path):
         [sys.executable, "-c", driver], cwd=tmp_path, stdout=subprocess.PIPE, text=True
     )
     try:
-        assert _wait(lambda: _answers(port) and len(_pids(pid_file)) == 1)
+        assert wait_until(lambda: _answers(port) and len(_pids(pid_file)) == 1)
         (first,) = _pids(pid_file)
         os.kill(first, signal.SIGKILL)
-        assert _wait(lambda: len(_pids(pid_file)) == 2), "the worker was not restarted"
+        assert wait_until(lambda: len(_pids(pid_file)) == 2), "the worker was not restarted"
         assert _answers(port)
         assert proc.poll() is None
         second = _pids(pid_file)[1]
         os.kill(second, signal.SIGKILL)  # the second restart waits longer (backoff)
         time.sleep(1.2)
         assert len(_pids(pid_file)) == 2
-        assert _wait(lambda: len(_pids(pid_file)) == 3, timeout=5)
+        assert wait_until(lambda: len(_pids(pid_file)) == 3, timeout=5)
         assert _answers(port)
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -170,13 +162,13 @@ def test_nothing_outlives_the_supervisor(tmp_path, redis_conn, sig):
     log = (tmp_path / "supervise.log").open("w")
     proc = subprocess.Popen([sys.executable, str(SCRIPT), "run"], env=env, stdout=log, stderr=log)
     try:
-        assert _wait(lambda: _answers(port) and len(_marked(marker) - {proc.pid}) >= 6, 90), (
+        assert wait_until(lambda: _answers(port) and len(_marked(marker) - {proc.pid}) >= 6, 90), (
             tmp_path / "supervise.log"
         ).read_text()
         os.kill(proc.pid, sig)
         if sig == signal.SIGHUP:
             proc.wait(timeout=20)
-        gone = _wait(lambda: not (_marked(marker) - {proc.pid}), timeout=20)
+        gone = wait_until(lambda: not (_marked(marker) - {proc.pid}), timeout=20)
         assert gone, f"still running: {_marked(marker)}"
         assert not _answers(port)
     finally:

@@ -1,3 +1,5 @@
+import functools
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
@@ -63,6 +65,7 @@ def _label(zone: str, locale: str) -> str:
     return f"{place} — {zone}" if place and place != zone else zone
 
 
+@functools.cache  # the same for every request in a language: built once per process
 def timezone_choices(locale: str) -> dict[str, list[tuple[str, str]]]:
     """Zones as <optgroup>s: the common ones, then all of them (IANA names, with the city
     in the reader's language)."""

@@ -8,8 +8,6 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from training.coaching import queries as q
-from training.coaching import rules as r
-from training.coaching.operations import rules_for
 from training.db import utcnow
 from training.policy import can, roles_in
 from training.programs.roles import EXPERT, PARTICIPANT
@@ -21,18 +19,11 @@ def coaching_block(program) -> Markup:
     ctx: dict = {"program": program, "now": now}
     if PARTICIPANT in roles:
         usage = q.usage(program, current_user.id)
-        rules = rules_for(program)
         upcoming = [b for b in usage["bookings"] if b.active and b.slot.starts_at > now]
         ctx["usage"] = usage
         ctx["next_booking"] = upcoming[0] if upcoming else None
         ctx["bookable"] = (
-            sum(
-                1
-                for s in q.open_slots(program.id, for_user_id=current_user.id, now=now)
-                if r.timing_allows(rules, s.starts_at, s.ends_at, now)
-            )
-            if usage["remaining"]
-            else 0
+            len(q.bookable_slots(program, current_user.id, now)) if usage["remaining"] else 0
         )
     if EXPERT in roles:
         mine = [

@@ -53,6 +53,20 @@ def open_slots(
     return [s for s in db.session.scalars(stmt) if not s.held_for_other(for_user_id or 0, now)]
 
 
+def bookable_slots(
+    program: Program, user_id: int, now: datetime | None = None
+) -> list[CoachingSlot]:
+    """The open slots ``user_id`` could book now: past the minimum notice, inside the
+    program's dates (what the pages offer)."""
+    now = now or utcnow()
+    rules = rules_for(program)
+    return [
+        s
+        for s in open_slots(program.id, for_user_id=user_id, now=now)
+        if r.timing_allows(rules, s.starts_at, s.ends_at, now)
+    ]
+
+
 def open_slot_dicts(
     program_id: int,
     viewer_id: int,

@@ -21,9 +21,7 @@ from training.coaching import availability as av
 from training.coaching import notes as notes_ops
 from training.coaching import operations as ops
 from training.coaching import queries as q
-from training.coaching import rules as r
 from training.coaching.models import Booking, CoachingSlot
-from training.coaching.operations import rules_for
 from training.coaching.rules import RuleViolation
 from training.coaching.slotgen import AvailabilityError
 from training.db import utcnow
@@ -67,13 +65,7 @@ def index(pid: int):
     }
     if PARTICIPANT in roles_in(pid):  # an admin who is not a participant books for nobody
         info = q.usage(program, current_user.id)
-        rules = rules_for(program)
-        # Only what can be booked now: past the minimum notice and inside the program's dates.
-        slots = [
-            s
-            for s in q.open_slots(pid, for_user_id=current_user.id)
-            if r.timing_allows(rules, s.starts_at, s.ends_at, ctx["now"])
-        ]
+        slots = q.bookable_slots(program, current_user.id, ctx["now"])
         ctx["usage"] = info
         ctx["days"] = [
             (day, list(items))
@@ -116,7 +108,7 @@ def index(pid: int):
     return render_template("coaching/index.html", **ctx)
 
 
-def _run(pid: int, func, success: str):
+def _run(pid: int, func, success: str, on_refusal=None):
     try:
         func()
         db.session.commit()
@@ -124,6 +116,8 @@ def _run(pid: int, func, success: str):
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
+        if on_refusal is not None:
+            on_refusal()
     return _back(pid)
 
 
@@ -134,16 +128,17 @@ def book(pid: int, sid: int):
     access.slot_in_reach(sid, pid)
     user_id = current_user.id
     note = request.form.get("note")
-    try:
-        ops.book_slot(sid, user_id, actor_id=user_id, note=note)
-        db.session.commit()
-        flash(_("Booked."), "info")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        if note:  # a refused booking does not lose what the participant wrote
+
+    def keep_note():  # a refused booking does not lose what the participant wrote
+        if note:
             session["coaching_note"] = {"slot": sid, "text": note[:4000]}
-    return _back(pid)
+
+    return _run(
+        pid,
+        lambda: ops.book_slot(sid, user_id, actor_id=user_id, note=note),
+        _("Booked."),
+        on_refusal=keep_note,
+    )
 
 
 def _own_booking(pid: int, bid: int) -> Booking:
