@@ -12,10 +12,11 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 800}
 
 
-def test_no_page_scrolls_sideways_on_a_phone(db, page, world, publish, book, client):
+def test_no_page_scrolls_sideways_on_a_phone(db, page, world, publish, book, client, make_user):
     from werkzeug.security import generate_password_hash
 
-    for user in (world.facilitator, world.alice):
+    admin = make_user(is_admin=True, locale="fr_CA")
+    for user in (world.facilitator, world.alice, admin):
         user.password_hash = generate_password_hash("a-long-password-1")
         user.locale = "fr_CA"
     db.session.commit()
@@ -44,14 +45,18 @@ def test_no_page_scrolls_sideways_on_a_phone(db, page, world, publish, book, cli
     ]
     page.set_viewport_size(PHONE)
     too_wide = []
-    for user in (world.facilitator, world.alice):
+    for user, pages in (
+        (world.facilitator, paths),
+        (world.alice, paths),
+        (admin, ["/admin/outbox/"]),
+    ):
         page.context.clear_cookies()
         page.goto("/login")
         page.fill('input[name="email"]', user.email)
         page.fill('input[name="password"]', "a-long-password-1")
         with page.expect_navigation():
             page.press('input[name="password"]', "Enter")
-        for path in paths:
+        for path in pages:
             assert page.goto(path).status == 200, path
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > PHONE["width"]:

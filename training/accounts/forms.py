@@ -71,7 +71,11 @@ def timezone_choices(locale: str) -> dict[str, list[tuple[str, str]]]:
     in the reader's language)."""
     from zoneinfo import available_timezones
 
-    every = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+    every = sorted(
+        z
+        for z in available_timezones()
+        if "/" in z and not z.startswith("Etc/") and z not in COMMON_ZONES
+    )
     return {
         str(_l("Common")): [(z, _label(z, locale)) for z in COMMON_ZONES],
         str(_l("All time zones")): [(z, z) for z in every],
