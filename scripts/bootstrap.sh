@@ -44,6 +44,8 @@ if [ -f package.json ]; then
     if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund; else npm install --silent --no-audit --no-fund; fi
     echo "$nwant" > "$nstamp"
   fi
+  # the files pages use, copied from node_modules into training/static/build/ (git ignores it)
+  .venv/bin/python -m training.assets
 fi
 
 if [ -d training/translations ]; then

@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     }
 
     from training import (
+        assets,
         auth,
         errors,
         i18n,
@@ -62,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     logging_setup.init_app(app)
     nav.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
     metrics.init_app(app)
 

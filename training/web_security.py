@@ -54,6 +54,9 @@ def talisman_options(config) -> dict:
         "force_https": False,
         "frame_options": "DENY",
         "content_security_policy": CONTENT_SECURITY_POLICY,
+        # FullCalendar injects its stylesheet as a <style> element carrying the nonce of
+        # <meta name="csp-nonce"> (base.html); no other inline style is allowed.
+        "content_security_policy_nonce_in": ["style-src"],
         "referrer_policy": REFERRER_POLICY,
         "session_cookie_secure": secure,
         "session_cookie_http_only": True,

@@ -22,7 +22,18 @@ def test_every_answer_carries_the_headers(client, login, make_user, path):
     assert r.status_code < 500
     csp = _csp(r)
     assert csp["script-src"] == "'self'"
-    assert csp["style-src"] == "'self'"
+    # styles: our files, plus the one <style> FullCalendar injects, which must carry this
+    # answer's nonce (a fresh one each time, announced in <meta name="csp-nonce">)
+    style = csp["style-src"].split()
+    assert style[0] == "'self'" and len(style) == 2
+    assert re.fullmatch(r"'nonce-[A-Za-z0-9_\-+/=]{16,}'", style[1])
+    if r.status_code == 200 and r.mimetype == "text/html":
+        nonce = style[1][len("'nonce-") : -1]
+        assert f'<meta name="csp-nonce" content="{nonce}">' in r.get_data(as_text=True)
+        assert (
+            client.get(path).headers["Content-Security-Policy"]
+            != r.headers["Content-Security-Policy"]
+        )
     assert csp["frame-ancestors"] == "'none'"
     assert csp["object-src"] == "'none'"
     assert "unsafe-inline" not in r.headers["Content-Security-Policy"]

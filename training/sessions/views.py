@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_timezone
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
+from training.accounts.forms import timezone_choices
 from training.db import utcnow
 from training.extensions import db
 from training.policy import can, program_member_or_404, require
@@ -97,6 +98,16 @@ def _form_input() -> SessionInput:
     )
 
 
+def _zone_choices(current: str) -> dict:
+    """The time-zone select's options; a typed zone that is not a known one stays listed so
+    the user sees what they sent beside its error."""
+    choices = timezone_choices(str(get_locale()))
+    known = {z for options in choices.values() for z, _label in options}
+    if current and current not in known:
+        return {current: [(current, current)], **choices}
+    return choices
+
+
 def _render_form(program, session=None, error=None, values=None, status=200):
     if values is None and session is not None:
         local = to_local(session.starts_at, program.timezone)
@@ -111,7 +122,12 @@ def _render_form(program, session=None, error=None, values=None, status=200):
     values = values or {"timezone": program.timezone, "duration_minutes": 90}
     return (
         render_template(
-            "sessions/form.html", program=program, session=session, error=error, values=values
+            "sessions/form.html",
+            program=program,
+            session=session,
+            error=error,
+            values=values,
+            timezone_choices=_zone_choices(values.get("timezone", program.timezone)),
         ),
         status,
     )
