@@ -87,6 +87,8 @@ def _app(database_url, tmp_path_factory):
             "BASE_URL": "http://copa.test",
             "WTF_CSRF_ENABLED": False,
             "SERVER_NAME": None,
+            # the suite reads English unless a test asks otherwise (Copa's default is fr_CA)
+            "DEFAULT_LOCALE": "en",
         }
     )
     app.test_client_class = IsolatedClient

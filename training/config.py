@@ -76,6 +76,7 @@ def from_environment() -> dict:
         # TCP peer is the client). Only then is that header believed (training.throttle).
         "COPA_TRUSTED_PROXIES": int(os.environ.get("COPA_TRUSTED_PROXIES", "0")),
         "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "America/Toronto"),
+        "DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE", "fr_CA"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "training" / "translations"),
         "LANGUAGES": ["en", "fr_CA"],

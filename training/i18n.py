@@ -1,4 +1,5 @@
-"""Language choice: the user's own choice, else the program's, else the browser's."""
+"""Language choice: the user's own choice, else the program's, else the browser's, else
+Copa's default (``DEFAULT_LOCALE``, fr_CA: the networks it serves are in Québec)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ def select_locale() -> str:
     if program_locale in languages:
         return program_locale
     best = request.accept_languages.best_match(["fr-CA", "fr", "en"])
-    return "fr_CA" if best and best.startswith("fr") else "en"
+    if best is None:  # no header, or only languages Copa does not speak: Copa's default
+        return current_app.config.get("DEFAULT_LOCALE", "fr_CA")
+    return "fr_CA" if best.startswith("fr") else "en"
 
 
 def select_timezone() -> str:

@@ -134,3 +134,17 @@ def test_every_page_has_a_skip_link_and_a_favicon(client, make_user, login):
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
     icon.close()
+
+
+def test_the_login_page_follows_the_browser_then_the_fr_ca_default(app, client, monkeypatch):
+    from training.config import from_environment
+
+    monkeypatch.delenv("DEFAULT_LOCALE", raising=False)
+    assert from_environment()["DEFAULT_LOCALE"] == "fr_CA"  # what Copa ships with
+    monkeypatch.setitem(app.config, "DEFAULT_LOCALE", "fr_CA")
+    # no Accept-Language at all, or only a language Copa does not speak: French (Québec)
+    assert 'lang="fr-CA"' in client.get("/login").get_data(as_text=True)
+    german = client.get("/login", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)
+    assert 'lang="fr-CA"' in german and "Se connecter" in german
+    english = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.8"})
+    assert 'lang="en"' in english.get_data(as_text=True)
