@@ -1,5 +1,5 @@
 # Copa: the two commands (see README.md).
-.PHONY: run test bench bootstrap translations
+.PHONY: run test bench bootstrap translations screenshots
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -12,6 +12,9 @@ test: bootstrap
 
 bench: bootstrap
 	@for b in bench/*.py; do echo "== $$b"; .venv/bin/python $$b || exit 1; done
+
+screenshots: bootstrap
+	@.venv/bin/python scripts/screenshots.py
 
 translations:
 	.venv/bin/pybabel extract -F babel.cfg -k _l -o training/translations/messages.pot .
