@@ -407,3 +407,38 @@ def page(_browser, live_server):
         yield tab
     finally:
         context.close()
+
+
+class FrozenClock:
+    """The app's clock held at one instant (``training.clock``); ``advance`` moves it."""
+
+    def __init__(self, at):
+        self.at = at
+
+    def __call__(self):
+        return self.at
+
+    def set(self, at) -> None:
+        if at.tzinfo is None:
+            raise ValueError("give the clock an aware datetime")
+        self.at = at
+
+    def advance(self, **delta) -> None:
+        from datetime import timedelta
+
+        self.at += timedelta(**delta)
+
+
+@pytest.fixture
+def clock():
+    """Freeze the app's clock (now by default); the system clock is back after the test."""
+    from datetime import UTC, datetime
+
+    from training import clock as app_clock
+
+    frozen = FrozenClock(datetime.now(UTC))
+    app_clock.set_source(frozen)
+    try:
+        yield frozen
+    finally:
+        app_clock.set_source(None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask_babel import get_locale
@@ -29,6 +29,7 @@ from icalendar import (
     vUri,
 )
 
+from training import clock
 from training.calendar.event import CalendarEvent
 
 PRODID = "-//Copa//Copa training calendar 1.0//EN"
@@ -192,7 +193,7 @@ def feed_events(
 ) -> list[CalendarEvent]:
     """The events a feed shows, in a stable order: cancelled ones only for 30 days after the
     cancellation (their ``last_modified``); one event per UID (the highest SEQUENCE wins)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     cutoff = now - CANCELLED_RETENTION
     by_uid: dict[str, CalendarEvent] = {}
     for event in events:

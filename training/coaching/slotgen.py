@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from training import clock
 from training.errors import DomainError
 
 
@@ -119,7 +120,7 @@ def generate_slots(
             ),
             limit_hours=int(MAX_WINDOW.total_seconds() // 3600),
         )
-    now_here = to_wall_clock(now or datetime.now(UTC), tz_name)
+    now_here = to_wall_clock(now or clock.now(), tz_name)
     if start - now_here > MAX_AHEAD:  # wall clocks: no conversion near year 9999 to overflow
         raise AvailabilityError(
             "too_far_ahead",
