@@ -5,12 +5,14 @@ def init_app(app):
     from flask_babel import lazy_gettext as _l
 
     from recordings import api, views  # noqa: F401  (routes register on import)
-    from training.nav import register_program_nav
+    from recordings.overview import replays_block
+    from training.nav import register_overview_block, register_program_nav
 
     app.register_blueprint(views.bp)
     register_program_nav(
         app, "recordings.program_recordings", _l("Recordings"), "recordings.view", order=40
     )
+    register_overview_block(app, replays_block, order=40)
 
     from recordings.seed import seed_sample_recording
     from training.seed import SEED_STEPS
