@@ -59,3 +59,33 @@ def test_a_start_in_the_past_is_judged_by_the_app_clock(client, cast, auth_heade
         headers=auth_headers(facilitator),
     )
     assert ok.status_code == 201 and ok.json["starts_at"] == "2027-11-07T08:00:00-05:00"
+
+
+def test_the_facilitator_sees_sessions_against_plan_and_attendance_of_the_latest(
+    client, cast, auth_headers, login, clock, db
+):
+    from training.sessions.models import SessionAttendance
+
+    program, facilitator = cast.program, cast.facilitator
+    clock.set(datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
+    r = client.post(
+        f"/api/v1/programs/{program.id}/sessions",
+        json={"title": "Grilles salariales", "starts_at": "2027-03-02T10:00:00",
+              "duration_minutes": 60},
+        headers=auth_headers(facilitator),
+    )  # fmt: skip
+    assert r.status_code == 201, r.json
+    db.session.add(
+        SessionAttendance(session_id=r.json["id"], user_id=cast.alice.id, status="present")
+    )
+    db.session.add(SessionAttendance(session_id=r.json["id"], user_id=cast.bob.id, status="absent"))
+    db.session.commit()
+    clock.set(datetime(2027, 3, 3, 15, 0, tzinfo=UTC))  # the session is over
+
+    login(client, facilitator)
+    html = client.get(f"/programs/{program.id}").get_data(as_text=True)
+    assert "1 session scheduled of 10 planned" in html
+    assert "Grilles salariales" in html and "1 of 2" in html and 'value="1"' in html
+    login(client, cast.alice)
+    html = client.get(f"/programs/{program.id}").get_data(as_text=True)
+    assert "scheduled of" not in html and "1 of 2" not in html  # staff only
