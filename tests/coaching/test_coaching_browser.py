@@ -95,14 +95,18 @@ def test_participant_books_a_slot_from_the_day_list(
 
     # Cancelling asks first: dismissed, nothing changes; confirmed, the booking is cancelled.
     cancel = booked.get_by_role("button", name=cancel_label, exact=True)
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    confirm = page.locator("#copa-confirm")
     cancel.click()
+    expect(confirm).to_be_visible()
+    confirm.locator("[data-bs-dismiss=modal]").click()  # "go back": the modal closes
+    expect(confirm).to_be_hidden()
     expect(page.locator("ul.bookings li")).to_have_count(1)
     db.session.rollback()
     assert db.session.scalars(db.select(Booking)).one().status == "booked"
-    page.once("dialog", lambda dialog: dialog.accept())
+    cancel.click()
+    expect(confirm).to_be_visible()
     with page.expect_navigation():
-        cancel.click()
+        page.locator("#copa-confirm-yes").click()
     expect(page.locator("#my-coaching .usage")).to_have_text(used[0])
     db.session.rollback()
     assert db.session.scalars(db.select(Booking)).one().status == "cancelled"

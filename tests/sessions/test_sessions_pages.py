@@ -27,12 +27,15 @@ def past_session(cast, db):
     return session
 
 
-def _section(page: str, css_class: str) -> str:
-    start = page.index(f'<section class="{css_class}"')
-    return page[start : page.index("</section>", start)]
+def _titles(client, url: str, start: str, end: str) -> dict[str, str]:
+    """Title -> start (UTC) of the calendar's events between two dates, as the page's
+    FullCalendar asks for them."""
+    answer = client.get(f"{url}/events?start={start}&end={end}")
+    assert answer.status_code == 200
+    return {e["title"]: e["start"] for e in answer.get_json()}
 
 
-def test_calendar_page_shows_week_months_and_progress(
+def test_calendar_page_shows_progress_and_the_sessions_of_the_range(
     client, cast, login, create_session, future, auth_headers
 ):
     from datetime import date
@@ -50,12 +53,14 @@ def test_calendar_page_shows_week_months_and_progress(
     url = f"/programs/{cast.program.id}/sessions"
     page = client.get(url).get_data(as_text=True)
     assert "2 of 10 planned sessions scheduled" in page  # the cancelled one does not count
-    months = _section(page, "months")
-    assert "Week one" in months and "Later" in months and "Dropped" in months
-    assert "Week one" not in _section(page, "week")  # ten days ahead: not this week
+    assert f'data-events-url="{url}/events"' in page
     day = date.fromisoformat(in_ten_days[:10])
-    week = _section(client.get(f"{url}?week={day.isoformat()}").get_data(as_text=True), "week")
-    assert "09:00 Week one" in week and "Later" not in week
+    week = _titles(client, url, day.isoformat(), (day + timedelta(days=7)).isoformat())
+    assert "Week one" in week and "Dropped (cancelled)" in week and "Later" not in week
+    # ?week= (the old week links) opens the calendar on that day
+    assert f'data-initial-date="{day.isoformat()}"' in client.get(f"{url}?week={day}").get_data(
+        as_text=True
+    )
     assert "Schedule a session" not in page  # participants do not schedule
     login(client, cast.facilitator)
     page = client.get(url).get_data(as_text=True)
@@ -70,8 +75,13 @@ def test_calendar_is_in_the_viewers_zone(client, cast, login, db, create_session
     login(client, cast.alice)
     page = client.get(f"/sessions/{session['id']}").get_data(as_text=True)
     assert "15:00" in page and "Europe/Paris" in page
-    week = client.get(f"/programs/{cast.program.id}/sessions?week={dst}").get_data(as_text=True)
-    assert "15:00 Zoned" in week
+    url = f"/programs/{cast.program.id}/sessions"
+    calendar = client.get(f"{url}?week={dst}").get_data(as_text=True)
+    assert 'data-time-zone="Europe/Paris"' in calendar
+    # 10:00 in Toronto on EDT is 14:00 UTC, which the widget shows at 15:00 in Paris
+    assert _titles(client, url, dst.isoformat(), (dst + timedelta(days=1)).isoformat()) == {
+        "Zoned": f"{dst.isoformat()}T14:00:00Z"
+    }
 
 
 def test_form_schedules_and_reports_errors(client, cast, login, future, db):

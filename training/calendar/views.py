@@ -1,9 +1,19 @@
-"""Feed endpoints (secret URLs, no login) and the "my calendar" page."""
+"""Feed endpoints (secret URLs, no login), the "my calendar" page and its events (JSON)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,6 +26,7 @@ from training.calendar.feeds import (
     user_for_feed_token,
 )
 from training.calendar.sources import program_feed_for
+from training.calendar.widget import in_range, json_endpoint, parse_range, personal_events
 from training.extensions import db
 from training.policy import can
 from training.programs.models import Program
@@ -75,6 +86,16 @@ def mine():
     program_feeds = program_feeds_for(current_user)
     db.session.commit()  # the feed row is created on first visit
     return render_template("calendar/mine.html", links=links, program_feeds=program_feeds)
+
+
+@bp.get("/me/calendar/events")
+@login_required
+@json_endpoint
+def my_events():
+    """The calendar's events for ``?start=…&end=…``: exactly what the user's personal feed
+    holds (their programs' sessions, their coaching as participant or expert)."""
+    start, end = parse_range(request.args, str(get_timezone()))
+    return jsonify(in_range(personal_events(current_user.id), start, end))
 
 
 @bp.post("/me/calendar/rotate")

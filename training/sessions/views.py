@@ -1,21 +1,34 @@
-"""Session pages: program calendar (week + month list), form, session page, RSVP, materials,
-attendance. Thin: rules live in operations, times are shown in the viewer's zone."""
+"""Session pages: program calendar (FullCalendar and its JSON events), form, session page,
+RSVP, materials, attendance. Thin: rules live in operations, times are shown in the viewer's
+zone."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from training.accounts.forms import timezone_choices
+from training.calendar.widget import in_range, json_endpoint, own_events_in_program, parse_range
 from training.db import utcnow
 from training.extensions import db
 from training.policy import can, program_member_or_404, require
 from training.sessions import operations
+from training.sessions.events import SessionLinks, session_event
 from training.sessions.materials import add_material, material_path
 from training.sessions.models import SessionMaterial, SessionRsvp, TrainingSession
 from training.sessions.serializers import materials_of
@@ -41,44 +54,44 @@ def _session_or_404(sid: int) -> TrainingSession:
 @bp.get("/programs/<int:pid>/sessions")
 @login_required
 def program_calendar(pid: int):
+    """The program's calendar (FullCalendar, static/calendar.js); its events come from
+    ``program_calendar_events``. ``?week=YYYY-MM-DD`` (the old week links) opens on that date."""
     program = program_member_or_404(pid)
-    tz = viewer_tz()
-    today = to_local(utcnow(), tz).date()
     try:
-        anchor = (
-            date.fromisoformat(request.args.get("week", "")) if request.args.get("week") else today
-        )
+        initial = date.fromisoformat(request.args.get("week", "")).isoformat()
     except ValueError:
-        anchor = today
-    week_start = anchor - timedelta(days=anchor.weekday())
-    sessions = list(
-        db.session.scalars(
-            db.select(TrainingSession)
-            .where(TrainingSession.program_id == pid)
-            .order_by(TrainingSession.starts_at)
-        )
-    )
-    days = [week_start + timedelta(days=i) for i in range(7)]
-    week = {d: [] for d in days}
-    months: dict[tuple[int, int], list] = {}
-    for s in sessions:
-        local = to_local(s.starts_at, tz)
-        if local.date() in week:
-            week[local.date()].append(s)
-        months.setdefault((local.year, local.month), []).append(s)
+        initial = ""
     return render_template(
         "sessions/calendar.html",
         program=program,
-        tz=tz,
-        days=days,
-        week=week,
-        months=sorted(months.items()),
-        prev_week=(week_start - timedelta(days=7)).isoformat(),
-        next_week=(week_start + timedelta(days=7)).isoformat(),
-        today=today,
+        initial_date=initial,
         scheduled=operations.scheduled_count(pid),
         can_manage=can("sessions.manage", pid),
     )
+
+
+@bp.get("/programs/<int:pid>/sessions/events")
+@login_required
+@json_endpoint
+def program_calendar_events(pid: int):
+    """JSON for the calendar, ``?start=…&end=…``: every session of the program in that range
+    (cancelled ones too, struck through, as the page always listed them) and the viewer's own
+    coaching in the program. Outsiders get 404, as on the page."""
+    program = program_member_or_404(pid)
+    start, end = parse_range(request.args, viewer_tz())
+    sessions = db.session.scalars(
+        db.select(TrainingSession)
+        .where(
+            TrainingSession.program_id == pid,
+            TrainingSession.starts_at < end,
+            TrainingSession.ends_at > start,
+        )
+        .order_by(TrainingSession.starts_at)
+    )
+    links = SessionLinks()
+    events = [("session", session_event(s, program, links=links)) for s in sessions]
+    events += own_events_in_program(current_user.id, pid)
+    return jsonify(in_range(events, start, end))
 
 
 def _form_input() -> SessionInput:
