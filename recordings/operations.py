@@ -168,6 +168,31 @@ def position_of(recording: Recording, user) -> float:
     return row.position_seconds if row else 0.0
 
 
+RESUME_AFTER_SECONDS = 10  # a position in the first seconds is not worth a question
+
+
+def resume_point(recording: Recording, user) -> float | None:
+    """The saved position to offer resuming from, or None: not when it is in the first
+    seconds, nor near the end (the last 10 seconds or 5 %), where one starts over."""
+    position = position_of(recording, user)
+    if position <= RESUME_AFTER_SECONDS:
+        return None
+    duration = recording.duration_seconds or 0
+    if duration and duration - position <= max(RESUME_AFTER_SECONDS, 0.05 * duration):
+        return None
+    return position
+
+
+def my_completion(program_id: int, user) -> dict[int, int]:
+    """{recording id: completion %} of the recordings of the program ``user`` has opened."""
+    rows = db.session.scalars(
+        db.select(WatchProgress)
+        .join(Recording, Recording.id == WatchProgress.recording_id)
+        .where(Recording.program_id == program_id, WatchProgress.user_id == user.id)
+    )
+    return {wp.recording_id: wp.completion for wp in rows}
+
+
 def watchers(recording: Recording) -> list[tuple]:
     """(user, completion %, position, last seen) for everyone who opened the recording."""
     from training.accounts.models import User

@@ -6,6 +6,7 @@ import os
 import posixpath
 
 from flask import Blueprint, abort, render_template, request, send_from_directory
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,9 +22,6 @@ from training.policy import can, require
 from training.sessions.models import TrainingSession
 
 bp = Blueprint("recordings", __name__, static_folder="static", static_url_path="/recordings/static")
-NODE_MODULES = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "node_modules"
-)
 
 MEDIA_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
@@ -33,6 +31,8 @@ MEDIA_TYPES = {
     ".vtt": "text/vtt",
     ".json": "application/json",
 }
+# Upload pieces: small enough for proxies' body limits and slow links, large enough to be quick.
+UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024
 # Published names carry the plan's fingerprint or never change in place: cache them long.
 IMMUTABLE = (".m4s", ".mp4")
 
@@ -45,22 +45,72 @@ def _recording(rid: int, action: str = "recordings.view") -> Recording:
     return recording
 
 
+@bp.app_template_filter("clock")
+def clock(seconds) -> str:
+    """12:40, or 1:02:03 from an hour on."""
+    seconds = int(seconds or 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def player_words() -> dict:
+    """Plyr's words (its ``i18n`` option) in the viewer's language."""
+    return {
+        "restart": _("Restart"),
+        "rewind": _("Rewind {seektime}s"),
+        "play": _("Play"),
+        "pause": _("Pause"),
+        "fastForward": _("Forward {seektime}s"),
+        "seek": _("Seek"),
+        "seekLabel": _("{currentTime} of {duration}"),
+        "played": _("Played"),
+        "buffered": _("Buffered"),
+        "currentTime": _("Current time"),
+        "duration": _("Duration"),
+        "volume": _("Volume"),
+        "mute": _("Mute"),
+        "unmute": _("Unmute"),
+        "enableCaptions": _("Enable captions"),
+        "disableCaptions": _("Disable captions"),
+        "download": _("Download"),
+        "enterFullscreen": _("Enter fullscreen"),
+        "exitFullscreen": _("Exit fullscreen"),
+        "frameTitle": _("Player for {title}"),
+        "captions": _("Captions"),
+        "settings": _("Settings"),
+        "pip": _("Picture in picture"),
+        "menuBack": _("Go back to previous menu"),
+        "speed": _("Speed"),
+        "normal": _("Normal"),
+        "quality": _("Quality"),
+        "loop": _("Loop"),
+        "start": _("Start"),
+        "end": _("End"),
+        "all": _("All"),
+        "reset": _("Reset"),
+        "disabled": _("Disabled"),
+        "enabled": _("Enabled"),
+    }
+
+
 @bp.get("/recordings/<int:rid>")
 @login_required
 def replay(rid: int):
     recording = _recording(rid)
     session = recording.session
-    start = request.args.get("t", type=float)
+    start = request.args.get("t", type=float)  # a link to a moment: play from there, no question
     data = recording_json(recording, current_user)
-    resume = ops.position_of(recording, current_user) if start is None else start
     return render_template(
         "recordings/replay.html",
         recording=recording,
         session=session,
         program=session.program,
         data=data,
-        start_at=resume or 0,
+        start_at=max(0.0, start or 0.0),
+        resume_at=ops.resume_point(recording, current_user) if start is None else None,
         chapters=chapter_titles(recording),
+        player_words=player_words(),
         error=error_message(recording.error_code)
         if recording.status == RecordingStatus.FAILED
         else None,
@@ -107,14 +157,6 @@ def media(rid: int, token: str, name: str):
     return response
 
 
-@bp.get("/recordings/assets/hls.min.js")
-def hls_js():
-    """hls.js as installed from npm (package.json at the repository root)."""
-    return send_from_directory(
-        os.path.join(NODE_MODULES, "hls.js", "dist"), "hls.min.js", max_age=24 * 3600
-    )
-
-
 @bp.get("/recordings/<int:rid>/captions/<language>.vtt")
 @login_required
 def captions(rid: int, language: str):
@@ -143,6 +185,8 @@ def upload_page(sid: int):
         session=session,
         program=session.program,
         max_bytes=storage.max_upload_bytes(),
+        max_gb=format_decimal(storage.max_upload_bytes() / 1024**3, format="#,##0.#"),
+        chunk_bytes=UPLOAD_CHUNK_BYTES,
     )
 
 
@@ -166,6 +210,7 @@ def program_recordings(pid: int):
             .order_by(TrainingSession.starts_at)
         ).all()
     watched = {r.id: ops.watchers(r) for r, _s in rows} if analytics else {}
+    mine = ops.my_completion(pid, current_user)
     posters = {
         r.id: media_url(r, current_user, r.poster_path, external=False)
         for r, _s in rows
@@ -178,6 +223,7 @@ def program_recordings(pid: int):
         query=query,
         hits=ops.search(pid, query) if query else [],
         watched=watched,
+        mine=mine,
         posters=posters,
         analytics=analytics,
         uploadable=uploadable,

@@ -1,82 +1,195 @@
-// Replay page: hls.js (from npm) with MP4 fallback, thumbnails preview, chapters, speed,
-// resume (position saved every 5 seconds) and live processing progress.
+// Replay page. Plyr (plyr.min.js, from npm) draws the controls: one timeline with the chapters
+// as marks and the storyboard as previews, captions and speed menus, keyboard shortcuts. It
+// plays the HLS ladder through hls.js (Safari: native HLS), else the MP4. A saved position
+// asks "Resume at 12:40?"; a ?t= link plays from there. The position is saved every 5 s while
+// playing and on pause. While the recording is prepared, its progress is polled.
 (function () {
   "use strict";
   var root = document.getElementById("recording");
   if (!root) return;
   var video = document.getElementById("video");
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
-  var start = parseFloat(root.dataset.start || "0") || 0;
 
-  function json(url, options) {
+  function api(url, options) {
     options = options || {};
     options.credentials = "same-origin";
     options.headers = Object.assign({"X-CSRFToken": csrf}, options.headers || {});
     return fetch(url, options);
   }
 
-  // --- processing: poll until playable ---------------------------------------------------
-  function poll() {
-    json(root.dataset.api).then(function (r) { return r.json(); }).then(function (data) {
-      var bar = document.getElementById("progress");
-      if (bar) bar.value = data.progress;
-      var text = document.getElementById("status-text");
-      if (text) text.textContent = text.textContent.replace(/\d+\s?%/, data.progress + "%");
-      if (data.status === "failed" || data.playable) { window.location.reload(); return; }
-      setTimeout(poll, 3000);
-    });
-  }
-  if (!video || !video.dataset.hls && !video.dataset.mp4) { poll(); return; }
-
-  // --- source: HLS through hls.js, native HLS, or the MP4 ------------------------------------
-  function seekToStart() {
-    if (start > 0 && (!video.duration || start < video.duration - 1)) video.currentTime = start;
-  }
-  function useMp4() {
-    if (video.dataset.mp4) { video.src = video.dataset.mp4; }
-  }
-  function attach() {
-    var hls = video.dataset.hls;
-    if (hls && window.Hls && window.Hls.isSupported()) {
-      var player = new window.Hls({startPosition: start || -1});
-      player.on(window.Hls.Events.ERROR, function (_e, data) {
-        if (data.fatal) { player.destroy(); useMp4(); }
+  // --- captions upload (facilitator, expert) ------------------------------------------------
+  var form = document.getElementById("captions-form");
+  if (form) form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var result = form.querySelector(".result");
+    var file = form.querySelector('input[type="file"]');
+    var data = new FormData(form);
+    var url = form.dataset.url + "?language=" + encodeURIComponent(data.get("language"));
+    result.textContent = "";
+    file.classList.remove("is-invalid");
+    file.removeAttribute("aria-invalid");
+    api(url, {method: "POST", body: data}).then(function (r) {
+      return r.json().then(function (body) {
+        if (r.ok) { window.location.reload(); return; }
+        throw new Error(body.error.message);
       });
-      player.loadSource(hls);
-      player.attachMedia(video);
-    } else if (hls && video.canPlayType("application/vnd.apple.mpegurl")) {
-      video.src = hls;
-    } else {
-      useMp4();
-    }
-    video.addEventListener("loadedmetadata", seekToStart, {once: true});
-  }
-  var script = document.createElement("script");
-  script.src = root.dataset.hlsJs;
-  script.onload = attach;
-  script.onerror = attach;  // no hls.js: native HLS or MP4
-  document.head.appendChild(script);
-
-  // --- speed -------------------------------------------------------------------------------
-  var speed = document.getElementById("speed");
-  if (speed) speed.addEventListener("change", function () { video.playbackRate = parseFloat(speed.value); });
-
-  // --- chapters ----------------------------------------------------------------------------
-  document.querySelectorAll("[data-seek]").forEach(function (a) {
-    a.addEventListener("click", function (e) {
-      e.preventDefault();
-      video.currentTime = parseFloat(a.dataset.seek);
-      video.play();
+    }).catch(function (err) {
+      result.textContent = err.message || form.dataset.failed;
+      file.classList.add("is-invalid");
+      file.setAttribute("aria-invalid", "true");
     });
   });
 
-  // --- resume: save the position every 5 s while playing, and on pause ------------------------
+  // --- processing: show the progress, reload once playable ------------------------------------
+  function showProgress(pct) {
+    var bar = document.getElementById("progress");
+    if (!bar) return;
+    bar.setAttribute("aria-valuenow", pct);
+    bar.querySelector(".progress-bar").style.width = pct + "%";
+    var text = document.getElementById("status-text");
+    if (text) text.textContent = text.textContent.replace(/\d+\s?%/, pct + "%");
+  }
+  function poll() {
+    api(root.dataset.api).then(function (r) { return r.json(); }).then(function (data) {
+      showProgress(data.progress);
+      if (data.status === "failed" || data.playable) { window.location.reload(); return; }
+      setTimeout(poll, 3000);
+    }, function () { setTimeout(poll, 10000); });
+  }
+  var bar = document.getElementById("progress");
+  if (bar) showProgress(parseInt(bar.getAttribute("aria-valuenow"), 10) || 0);
+  if (!video || !video.dataset.hls && !video.dataset.mp4) {
+    if (root.dataset.status !== "failed") poll();
+    return;
+  }
+
+  var words = JSON.parse(root.dataset.words || "{}");
+  var chapters = JSON.parse(root.dataset.chapters || "[]");
+  var start = parseFloat(root.dataset.start) || 0;
+  var resume = parseFloat(root.dataset.resume) || 0;
+  var mp4 = video.dataset.mp4;
+
+  function seekTo(t) {
+    if (video.readyState >= 1) { video.currentTime = t; return; }
+    video.addEventListener("loadedmetadata", function () { video.currentTime = t; }, {once: true});
+  }
+  function play() {
+    var p = (player || video).play();
+    if (p && p.catch) p.catch(function () {});
+  }
+
+  // --- source: HLS through hls.js, native HLS (Safari), or the MP4 ----------------------------
+  var hlsUrl = video.dataset.hls;
+  function useMp4() {
+    if (!mp4) return;
+    video.src = mp4;
+    if (start > 0) seekTo(start);
+  }
+  if (hlsUrl && window.Hls && window.Hls.isSupported()) {
+    var hls = new window.Hls({startPosition: start > 0 ? start : -1});
+    hls.on(window.Hls.Events.ERROR, function (_e, data) {
+      if (data.fatal) { hls.destroy(); useMp4(); }
+    });
+    hls.loadSource(hlsUrl);
+    hls.attachMedia(video);
+  } else if (hlsUrl && video.canPlayType("application/vnd.apple.mpegurl")) {
+    video.src = hlsUrl;
+    if (start > 0) seekTo(start);
+  } else {
+    useMp4();
+  }
+
+  // --- the player ------------------------------------------------------------------------------
+  function escapeHtml(s) {  // Plyr shows marker labels as HTML
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+  var player = null;
+  if (window.Plyr) {
+    // Plyr writes caption labels into its menu as HTML: hand it text only
+    Array.prototype.forEach.call(video.querySelectorAll("track"), function (t) {
+      t.label = escapeHtml(t.label);
+    });
+    // (the MP4 download is the page's own button, under the player)
+    var controls = ["play-large", "play", "progress", "current-time", "duration", "mute", "volume",
+                    "captions", "settings", "pip", "fullscreen"];
+    var marks = chapters.filter(function (c) { return c.start_seconds >= 1; }).map(function (c) {
+      return {time: Math.round(c.start_seconds), label: escapeHtml(c.title)};
+    });
+    player = new window.Plyr(video, {
+      controls: controls,
+      settings: ["captions", "speed"],
+      i18n: words,
+      iconUrl: root.dataset.iconUrl,  // the local sprite: no request to a CDN
+      blankVideo: "",
+      seekTime: 10,
+      invertTime: false,
+      speed: {selected: 1, options: [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2]},
+      captions: {active: video.textTracks.length > 0, language: root.dataset.language},
+      keyboard: {focused: true, global: false},
+      tooltips: {controls: true, seek: true},
+      markers: {enabled: marks.length > 0, points: marks},
+      previewThumbnails: {enabled: !!video.dataset.thumbnails, src: video.dataset.thumbnails},
+      storage: {enabled: true, key: "copa-player"}
+    });
+  }
+  window.copaPlayer = player;  // for the browser tests and the console
+
+  function focusPlayer() {  // Plyr's shortcuts work while focus is inside the player
+    var container = player && player.elements && player.elements.container;
+    var target = container && container.querySelector(".plyr__controls [data-plyr='play']") || video;
+    target.focus();
+  }
+
+  // --- resume: "Resume at 12:40?" ----------------------------------------------------------------
+  var prompt = document.getElementById("resume");
+  if (prompt && resume > 0) {
+    prompt.hidden = false;
+    var answer = function (t) {
+      prompt.hidden = true;
+      seekTo(t);
+      play();
+      focusPlayer();
+    };
+    document.getElementById("resume-yes").addEventListener("click", function () { answer(resume); });
+    document.getElementById("resume-no").addEventListener("click", function () { answer(0); });
+    video.addEventListener("ended", function () { prompt.hidden = true; });
+  }
+
+  // --- chapters: jump there; the current one is marked ------------------------------------------
+  var links = Array.prototype.slice.call(document.querySelectorAll("#chapters [data-seek]"));
+  links.forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      e.preventDefault();
+      if (prompt) prompt.hidden = true;
+      seekTo(parseFloat(a.dataset.seek));
+      play();
+    });
+  });
+  var current = null;
+  function markChapter() {
+    var t = video.currentTime || 0;
+    var now = null;
+    links.forEach(function (a) { if (parseFloat(a.dataset.seek) <= t + 0.25) now = a; });
+    if (now === current) return;
+    if (current) current.removeAttribute("aria-current");
+    if (now) now.setAttribute("aria-current", "true");
+    current = now;
+  }
+  if (links.length) {
+    video.addEventListener("timeupdate", markChapter);
+    video.addEventListener("seeked", markChapter);
+    markChapter();
+  }
+
+  // --- position: saved every 5 s while playing, and on pause ------------------------------------
   var lastSaved = -1;
   function save() {
     var t = Math.floor(video.currentTime || 0);
     if (t === lastSaved) return;
     lastSaved = t;
-    json(root.dataset.positionUrl, {
+    api(root.dataset.positionUrl, {
       method: "PUT", headers: {"Content-Type": "application/json"},
       body: JSON.stringify({seconds: t}), keepalive: true
     });
@@ -84,64 +197,4 @@
   setInterval(function () { if (!video.paused) save(); }, 5000);
   video.addEventListener("pause", save);
   video.addEventListener("ended", save);
-
-  // --- thumbnails preview on the timeline ---------------------------------------------------
-  var cues = [];
-  function parseVtt(text, base) {
-    var blocks = text.split(/\n\n+/);
-    blocks.forEach(function (b) {
-      var m = b.match(/([\d:.]+)\s+-->\s+([\d:.]+)\s*\n(\S+)#xywh=(\d+),(\d+),(\d+),(\d+)/);
-      if (!m) return;
-      function secs(s) { return s.split(":").reduce(function (a, v) { return a * 60 + parseFloat(v); }, 0); }
-      cues.push({start: secs(m[1]), end: secs(m[2]), url: new URL(m[3], base).href,
-                 x: +m[4], y: +m[5], w: +m[6], h: +m[7]});
-    });
-  }
-  if (video.dataset.thumbnails) {
-    fetch(video.dataset.thumbnails, {credentials: "same-origin"}).then(function (r) { return r.text(); })
-      .then(function (t) { parseVtt(t, video.dataset.thumbnails); });
-  }
-  var preview = document.getElementById("preview");
-  var scrubber = document.getElementById("scrubber");
-  function showPreview(t, x) {
-    var cue = cues.find(function (c) { return t >= c.start && t < c.end; });
-    if (!cue) { preview.hidden = true; return; }
-    var thumb = preview.querySelector(".thumb");
-    thumb.style.width = cue.w + "px";
-    thumb.style.height = cue.h + "px";
-    thumb.style.backgroundImage = "url(" + cue.url + ")";
-    thumb.style.backgroundPosition = "-" + cue.x + "px -" + cue.y + "px";
-    preview.querySelector(".time").textContent =
-      Math.floor(t / 60) + ":" + String(Math.floor(t % 60)).padStart(2, "0");
-    preview.style.left = Math.max(0, x - cue.w / 2) + "px";
-    preview.hidden = false;
-  }
-  if (scrubber) {
-    scrubber.addEventListener("input", function () {
-      var t = parseFloat(scrubber.value);
-      var ratio = t / (parseFloat(scrubber.max) || 1);
-      showPreview(t, scrubber.offsetLeft + ratio * scrubber.offsetWidth);
-    });
-    scrubber.addEventListener("change", function () {
-      video.currentTime = parseFloat(scrubber.value);
-      preview.hidden = true;
-    });
-    video.addEventListener("timeupdate", function () {
-      if (document.activeElement !== scrubber) scrubber.value = Math.floor(video.currentTime);
-    });
-  }
-
-  // --- captions upload (facilitator, expert) ------------------------------------------------
-  var form = document.getElementById("captions-form");
-  if (form) form.addEventListener("submit", function (e) {
-    e.preventDefault();
-    var data = new FormData(form);
-    var url = form.dataset.url + "?language=" + encodeURIComponent(data.get("language"));
-    json(url, {method: "POST", body: data}).then(function (r) {
-      return r.json().then(function (body) {
-        if (r.ok) { window.location.reload(); }
-        else { form.querySelector(".result").textContent = body.error.message; }
-      });
-    });
-  });
 })();

@@ -1,100 +1,154 @@
-// Upload page: tus 1.0 (creation + PATCH chunks) with a progress bar, resumable.
+// Upload page: tus-js-client (tus.min.js, from npm) against the app's tus 1.0 endpoint
+// (recordings/api.py). Resumable: the upload URL is kept in localStorage under the file's
+// fingerprint, so choosing the same file again (even after a reload) resumes where it stopped.
+// Dropped connections are retried after growing delays; offline, it waits for the network.
 (function () {
   "use strict";
   var form = document.getElementById("upload");
-  if (!form) return;
-  var CHUNK = 8 * 1024 * 1024;
+  if (!form || !window.tus) return;
   var msg = document.getElementById("messages").dataset;
+  var input = form.querySelector('input[type="file"]');
+  var startButton = document.getElementById("upload-start");
+  var pauseButton = document.getElementById("upload-pause");
+  var resumeButton = document.getElementById("upload-resume");
+  var box = document.getElementById("upload-box");
   var bar = document.getElementById("upload-progress");
   var status = form.querySelector(".status");
+  var error = document.getElementById("upload-error");
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var lang = document.documentElement.lang || "en";
+  var RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
+  var upload = null;
+  var waitingForNetwork = false;
 
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
+  }
+  function size(bytes) {
+    var mb = bytes / (1024 * 1024);
+    try {
+      return new Intl.NumberFormat(lang, {style: "unit", unit: mb >= 1024 ? "gigabyte" : "megabyte",
+                                          maximumFractionDigits: 1}).format(mb >= 1024 ? mb / 1024 : mb);
+    } catch (e) { return mb.toFixed(1) + " MB"; }
+  }
   function say(text) { status.textContent = text; }
-  function key(file) { return "copa-upload:" + form.dataset.createUrl + ":" + file.name + ":" + file.size + ":" + file.lastModified; }
-  function b64(s) { return btoa(unescape(encodeURIComponent(s))); }
+  function fail(text) {
+    error.textContent = text;
+    input.classList.toggle("is-invalid", !!text);
+    if (text) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+  }
+  function progress(sent, total) {
+    var pct = total ? Math.floor(100 * sent / total) : 0;
+    bar.setAttribute("aria-valuenow", pct);
+    bar.querySelector(".progress-bar").style.width = pct + "%";
+    return pct;
+  }
+  function buttons(state) {  // "idle", "running", "paused"
+    startButton.disabled = state === "running";
+    input.disabled = state === "running";
+    pauseButton.hidden = state !== "running";
+    resumeButton.hidden = state !== "paused";
+  }
 
-  function request(method, url, headers, body, onProgress) {
-    return new Promise(function (resolve, reject) {
-      var xhr = new XMLHttpRequest();
-      xhr.open(method, url);
-      xhr.withCredentials = true;
-      xhr.setRequestHeader("Tus-Resumable", "1.0.0");
-      xhr.setRequestHeader("X-CSRFToken", csrf);
-      Object.keys(headers).forEach(function (h) { xhr.setRequestHeader(h, headers[h]); });
-      if (onProgress) xhr.upload.onprogress = onProgress;
-      xhr.onload = function () { resolve(xhr); };
-      xhr.onerror = function () { reject(new Error("network")); };
-      xhr.send(body || null);
+  // What went wrong, in words: the server's own message when it sent one (JSON error body).
+  function explain(err) {
+    var res = err.originalResponse;
+    if (!res || !res.getStatus()) return msg.failed + " " + msg.network;
+    try {
+      var body = JSON.parse(res.getBody());
+      if (body && body.error && body.error.message) return msg.failed + " " + body.error.message;
+    } catch (e) { /* not JSON: a proxy's page */ }
+    return msg.failed + " " + fill(msg.http, {status: res.getStatus()});
+  }
+  function retryable(err) {
+    var code = err.originalResponse ? err.originalResponse.getStatus() : 0;
+    return code < 400 || code >= 500 || code === 409 || code === 423;
+  }
+
+  function start(file) {
+    fail("");
+    box.hidden = false;
+    bar.querySelector(".progress-bar").classList.add("progress-bar-animated");
+    buttons("running");
+    say(msg.starting);
+    upload = new window.tus.Upload(file, {
+      endpoint: form.dataset.createUrl,
+      headers: {"X-CSRFToken": csrf},
+      metadata: {filename: file.name, filetype: file.type || ""},
+      chunkSize: parseInt(form.dataset.chunkBytes, 10) || 8 * 1024 * 1024,
+      retryDelays: RETRY_DELAYS,
+      storeFingerprintForResuming: true,
+      removeFingerprintOnSuccess: true,
+      onShouldRetry: function (err, attempt) {
+        if (!retryable(err)) return false;
+        if (navigator.onLine === false) return false;  // onError waits for the network
+        var seconds = Math.round(RETRY_DELAYS[attempt] / 1000);
+        say(seconds ? fill(msg.retrying, {seconds: seconds}) : msg.retryingNow);
+        return true;
+      },
+      onProgress: function (sent, total) {
+        var pct = progress(sent, total);
+        say(fill(msg.uploading, {pct: pct, sent: size(sent), total: size(total)}));
+      },
+      onSuccess: function () {
+        progress(1, 1);
+        bar.querySelector(".progress-bar").classList.remove("progress-bar-animated");
+        say(msg.done);
+        pauseButton.hidden = true;
+        var rid = (upload.url.match(/\/recordings\/(\d+)\/upload/) || [])[1];
+        if (rid) window.location.href = form.dataset.replayUrl.replace(/\/0$/, "/" + rid);
+      },
+      onError: function (err) {
+        bar.querySelector(".progress-bar").classList.remove("progress-bar-animated");
+        if (navigator.onLine === false && retryable(err)) {
+          waitingForNetwork = true;
+          buttons("paused");
+          say(msg.offline);
+          return;
+        }
+        if (retryable(err) && upload.url) {  // retries exhausted: it can still resume later
+          buttons("paused");
+        } else {
+          buttons("idle");
+          upload = null;
+        }
+        say("");
+        fail(explain(err));
+      }
     });
-  }
-
-  function errorOf(xhr) {
-    try { return JSON.parse(xhr.responseText).error.message; } catch (e) { return xhr.status; }
-  }
-
-  function create(file) {
-    return request("POST", form.dataset.createUrl, {
-      "Upload-Length": String(file.size),
-      "Upload-Metadata": "filename " + b64(file.name) + ",filetype " + b64(file.type || "")
-    }).then(function (xhr) {
-      if (xhr.status !== 201) throw new Error(errorOf(xhr));
-      var body = JSON.parse(xhr.responseText);
-      localStorage.setItem(key(file), JSON.stringify({url: xhr.getResponseHeader("Location"), id: body.id}));
-      return {url: xhr.getResponseHeader("Location"), id: body.id};
-    });
-  }
-
-  function offsetOf(upload) {
-    return request("HEAD", upload.url, {}).then(function (xhr) {
-      if (xhr.status !== 200) return null;
-      return parseInt(xhr.getResponseHeader("Upload-Offset"), 10);
-    });
-  }
-
-  function send(file, upload, offset, retries) {
-    if (offset >= file.size) return Promise.resolve(upload);
-    var end = Math.min(file.size, offset + CHUNK);
-    return request("PATCH", upload.url, {
-      "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream"
-    }, file.slice(offset, end), function (e) {
-      var pct = Math.floor(100 * (offset + e.loaded) / file.size);
-      bar.value = pct;
-      say(msg.uploading.replace("{pct}", pct));
-    }).then(function (xhr) {
-      if (xhr.status === 204) return send(file, upload, parseInt(xhr.getResponseHeader("Upload-Offset"), 10), 0);
-      if (xhr.status === 409) return offsetOf(upload).then(function (o) { return send(file, upload, o, retries); });
-      throw new Error(errorOf(xhr));
-    }, function () {
-      if (retries > 20) throw new Error(msg.retrying);
-      say(msg.retrying);
-      return new Promise(function (r) { setTimeout(r, Math.min(30000, 1000 * Math.pow(2, retries))); })
-        .then(function () { return offsetOf(upload); })
-        .then(function (o) { return send(file, upload, o === null ? offset : o, retries + 1); },
-              function () { return send(file, upload, offset, retries + 1); });
+    upload.findPreviousUploads().then(function (previous) {
+      if (previous.length) {
+        upload.resumeFromPreviousUpload(previous[0]);
+        say(msg.resuming);
+      }
+      upload.start();
     });
   }
 
   form.addEventListener("submit", function (e) {
     e.preventDefault();
-    var file = form.querySelector('input[type="file"]').files[0];
-    if (!file) return;
-    if (file.size > parseInt(form.dataset.maxBytes, 10)) { say(msg.tooLarge); return; }
-    bar.hidden = false;
-    form.querySelector("button").disabled = true;
-    var saved = JSON.parse(localStorage.getItem(key(file)) || "null");
-    var ready = saved
-      ? offsetOf(saved).then(function (o) { return o === null ? create(file).then(function (u) { return [u, 0]; }) : [saved, o]; })
-      : create(file).then(function (u) { return [u, 0]; });
-    ready.then(function (pair) { return send(file, pair[0], pair[1], 0); })
-      .then(function (upload) {
-        localStorage.removeItem(key(file));
-        bar.value = 100;
-        say(msg.done);
-        window.location.href = form.dataset.replayUrl.replace(/\/0$/, "/" + upload.id);
-      })
-      .catch(function (err) {
-        say(msg.failed + " " + err.message);
-        form.querySelector("button").disabled = false;
-      });
+    if (upload) upload.abort();  // paused, then "Upload" again: the same file resumes
+    waitingForNetwork = false;
+    var file = input.files[0];
+    if (!file) { fail(msg.choose); return; }
+    if (file.size > parseInt(form.dataset.maxBytes, 10)) { fail(msg.tooLarge); return; }
+    start(file);
   });
+  pauseButton.addEventListener("click", function () {
+    if (!upload) return;
+    upload.abort();
+    buttons("paused");
+    bar.querySelector(".progress-bar").classList.remove("progress-bar-animated");
+    say(fill(msg.paused, {pct: bar.getAttribute("aria-valuenow")}));
+  });
+  function resume() {
+    if (!upload) return;
+    waitingForNetwork = false;
+    fail("");
+    buttons("running");
+    bar.querySelector(".progress-bar").classList.add("progress-bar-animated");
+    upload.start();
+  }
+  resumeButton.addEventListener("click", resume);
+  window.addEventListener("online", function () { if (waitingForNetwork) resume(); });
 })();

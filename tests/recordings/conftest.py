@@ -22,6 +22,11 @@ class MediaFiles:
         return self.get("slides.avi", mf.slides)
 
     @property
+    def slides_24s(self):
+        """Four 6-second slides: long enough for a position worth resuming (> 10 s)."""
+        return self.get("slides-24s.avi", mf.slides, 6)
+
+    @property
     def moving(self):
         return self.get("moving.avi", mf.moving)
 
