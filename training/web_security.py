@@ -33,7 +33,8 @@ CONTENT_SECURITY_POLICY = {
     "media-src": ["'self'", "blob:"],
     "worker-src": ["'self'", "blob:"],
     "connect-src": "'self'",
-    "font-src": "'self'",
+    # FullCalendar's stylesheet carries its small icon font inline (a data: URI)
+    "font-src": "'self' data:",
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 PASSWORD = "a-long-password-1"
 
@@ -30,17 +31,19 @@ def test_facilitator_schedules_and_participant_answers(
     _sign_in(page, facilitator)
     page.goto(f"/programs/{program.id}/sessions/new")
     page.fill('input[name="title"]', "Atelier prix")
-    page.fill('input[name="starts_at"]', future(days=4, hour=10))
+    starts_at = future(days=4, hour=10)
+    page.fill('input[name="starts_at"]', starts_at)
     page.fill('input[name="duration_minutes"]', "90")
     page.fill('input[name="join_url"]', "https://meet.example/atelier")
     with page.expect_navigation():
         page.click('form.session-form button[type="submit"]')
     assert re.search(r"/sessions/\d+$", page.url)
     assert "Atelier prix" in page.inner_text("h1")
-    page.goto(f"/programs/{program.id}/sessions")
+    page.goto(f"/programs/{program.id}/sessions?week={starts_at[:10]}")  # opens on that day
     planned = page.inner_text("#planned")
     assert "1" in planned and "10" in planned
-    assert page.locator(".months a", has_text="Atelier prix").count() == 1
+    # the calendar (FullCalendar) draws the new session as a link to its page
+    expect(page.locator("#copa-calendar a.copa-session", has_text="Atelier prix")).to_have_count(1)
 
     db.session.rollback()  # end the test's read snapshot: see what the server wrote
     session = db.session.scalar(db.select(TrainingSession))
