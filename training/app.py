@@ -5,10 +5,11 @@ from __future__ import annotations
 import importlib
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template
 from werkzeug.exceptions import HTTPException
 
 from training import config as config_module
+from training.errors import answers_json
 from training.extensions import csrf, db, migrate
 
 
@@ -90,9 +91,10 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         db.session.rollback()
-        if request.path.startswith("/api/"):
+        if answers_json():
+            message = _("Not found.") if exc.code == 404 else exc.description
             return jsonify(
-                error={"code": exc.name.lower().replace(" ", "_"), "message": exc.description}
+                error={"code": exc.name.lower().replace(" ", "_"), "message": message}
             ), exc.code
         return render_template("errors/error.html", error=exc), exc.code
 
@@ -100,7 +102,7 @@ def _register_error_pages(app: Flask) -> None:
     def _unexpected(exc: Exception):
         db.session.rollback()
         app.logger.exception("unhandled error")
-        if request.path.startswith("/api/"):
+        if answers_json():
             return jsonify(
                 error={"code": "internal_error", "message": _("Something went wrong on our side.")}
             ), 500

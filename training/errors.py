@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
 
 
 class DomainError(Exception):
@@ -42,13 +42,28 @@ def _same_site_referrer() -> str | None:
     return ref
 
 
+def json_view(view):
+    """Mark a page-side view that answers JSON (a widget's data): its errors are JSON too."""
+    view.answers_json = True
+    return view
+
+
+def answers_json() -> bool:
+    """Whether this request's errors are answered as JSON: the API, and views marked
+    :func:`json_view`."""
+    if request.path.startswith("/api/"):
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "answers_json", False))
+
+
 def init_app(app: Flask) -> None:
     from training.extensions import db
 
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):
         db.session.rollback()
-        if request.path.startswith("/api/"):
+        if answers_json():
             return jsonify(exc.to_json()), exc.status
         back = _same_site_referrer()
         if request.method != "GET" and back and exc.status not in (404,):

@@ -26,7 +26,8 @@ from training.calendar.feeds import (
     user_for_feed_token,
 )
 from training.calendar.sources import program_feed_for
-from training.calendar.widget import in_range, json_endpoint, parse_range, personal_events
+from training.calendar.widget import in_range, parse_range, personal_events
+from training.errors import json_view
 from training.extensions import db
 from training.policy import can
 from training.programs.models import Program
@@ -90,7 +91,7 @@ def mine():
 
 @bp.get("/me/calendar/events")
 @login_required
-@json_endpoint
+@json_view
 def my_events():
     """The calendar's events for ``?start=…&end=…``: exactly what the user's personal feed
     holds (their programs' sessions, their coaching as participant or expert)."""

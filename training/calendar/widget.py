@@ -14,14 +14,13 @@ that belong to that program (``own_events_in_program``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, jsonify, request
+from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException
 
 from training.calendar.event import CalendarEvent
 from training.calendar.sources import feed_sources
@@ -76,21 +75,6 @@ def parse_range(args, tz_name: str) -> tuple[datetime, datetime]:
             field="end",
         )
     return start, end
-
-
-def json_endpoint(view: Callable) -> Callable:
-    """Answer a refusal as JSON (``{"error": {...}}``), as the API does, not as a page."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except DomainError as exc:
-            return jsonify(exc.to_json()), exc.status
-        except NotFound:
-            return jsonify({"error": {"code": "not_found", "message": _("Not found.")}}), 404
-
-    return wrapper
 
 
 def _utc(dt: datetime) -> str:

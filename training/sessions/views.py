@@ -23,8 +23,9 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from training.accounts.forms import timezone_choices
-from training.calendar.widget import in_range, json_endpoint, own_events_in_program, parse_range
+from training.calendar.widget import in_range, own_events_in_program, parse_range
 from training.db import utcnow
+from training.errors import json_view
 from training.extensions import db
 from training.policy import can, program_member_or_404, require
 from training.sessions import operations
@@ -72,7 +73,7 @@ def program_calendar(pid: int):
 
 @bp.get("/programs/<int:pid>/sessions/events")
 @login_required
-@json_endpoint
+@json_view
 def program_calendar_events(pid: int):
     """JSON for the calendar, ``?start=…&end=…``: every session of the program in that range
     (cancelled ones too, struck through, as the page always listed them) and the viewer's own
