@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from training.db import include_name
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -97,6 +99,7 @@ def run_migrations_online():
     with connectable.connect() as connection:
         conf_args.setdefault("compare_type", True)
         conf_args.setdefault("render_item", render_item)
+        conf_args.setdefault("include_name", include_name)
         # SQLite cannot ALTER most things: batch mode copies the table instead.
         conf_args.setdefault("render_as_batch", connection.dialect.name == "sqlite")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)

@@ -12,4 +12,5 @@ FEATURES = [
     "training.coaching",
     "recordings",
     "training.google",
+    "training.forum",
 ]

@@ -154,6 +154,7 @@ def test_cron_registers_the_periodic_jobs_the_features_declare():
     assert json.loads(registered) == [
         ["recordings.jobs.requeue_stalled_recordings", "copa-crontest-media", 60, 300],
         ["training.coaching.jobs.sweep_booking_mail", "copa-crontest-default", 300, 300],
+        ["training.forum.jobs.send_forum_digests", "copa-crontest-mail", 900, 900],
         ["training.google.jobs.sweep", "copa-crontest-default", 900, 300],
         ["training.mail.jobs.requeue_stale_messages", "copa-crontest-mail", 60, 300],
         ["training.sessions.jobs.send_due_reminders", "copa-crontest-default", 60, 120],

@@ -12,6 +12,8 @@ from datetime import timedelta
 from werkzeug.routing import IntegerConverter
 
 from tests.coaching.helpers import hour_from_now, local_iso
+from training.extensions import db
+from training.forum.models import ForumCategory, ForumNotification
 
 # routes whose ids are not objects of a program, or that need a secret instead of an id
 NOT_OBJECT_ROUTES = {
@@ -59,6 +61,18 @@ def _program_a(client, make_program, make_member, auth_headers):
     ).json["id"]
     members = client.get(f"/api/v1/programs/{program.id}/members", headers=fac).json["members"]
     token_id = client.get("/api/v1/me/tokens", headers=ali).json["tokens"][0]["id"]
+    category = ForumCategory(program_id=program.id, title="Rémunération")
+    db.session.add(category)
+    db.session.commit()
+    topic = client.post(
+        f"/api/v1/programs/{program.id}/forum/topics",
+        json={"title": "Grille", "body": "Comment bâtir une grille ?", "category_id": category.id},
+        headers=ali,
+    ).json
+    reply = client.post(
+        f"/api/v1/topics/{topic['id']}/posts", json={"body": "Par familles d'emplois."}, headers=exp
+    ).json
+    note = db.session.scalar(db.select(ForumNotification.id).order_by(ForumNotification.id))
     return {
         "pid": program.id,
         "session": sid,
@@ -68,6 +82,10 @@ def _program_a(client, make_program, make_member, auth_headers):
         "rid": rid,
         "member": next(m["id"] for m in members if m["user_id"] == alice.id),
         "token_id": token_id,
+        "cid": category.id,
+        "tid": topic["id"],
+        "post_id": reply["id"],
+        "nid": note,
         "headers": fac,
     }
 
@@ -80,8 +98,8 @@ def _value(endpoint: str, arg: str, ids: dict) -> str:
     named = {"bid": "booking", "slot_id": "slot", "rid": "rid", "pid": "pid", "uid": "pid"}
     if arg in named:
         return str(ids[named[arg]])
-    if arg == "token_id":
-        return str(ids["token_id"])
+    if arg in ("token_id", "cid", "tid", "post_id", "nid"):
+        return str(ids[arg])
     return {"token": "x", "name": "master.m3u8", "language": "en", "filename": "x"}[arg]
 
 
@@ -101,6 +119,7 @@ def _fingerprint(client, ids) -> list:
         client.get(f"/api/v1/programs/{ids['pid']}/members", headers=h).json,
         client.get(f"/api/v1/programs/{ids['pid']}/slots", headers=h).json,
         client.get(f"/api/v1/recordings/{ids['rid']}", headers=h).json,
+        client.get(f"/api/v1/topics/{ids['tid']}", headers=h).json,
     ]
 
 

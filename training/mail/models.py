@@ -30,6 +30,8 @@ class OutboxMessage(db.Model):
     html_body: Mapped[str | None] = mapped_column(sa.Text)
     ics: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     ics_method: Mapped[str | None] = mapped_column(sa.String(20))
+    # Extra header lines as a JSON object (List-Unsubscribe, List-Unsubscribe-Post, ...).
+    headers: Mapped[str | None] = mapped_column(sa.Text)
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     message_id: Mapped[str] = mapped_column(sa.String(200), unique=True)
     status: Mapped[str] = mapped_column(sa.String(10), default="queued", index=True)

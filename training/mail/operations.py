@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from email.utils import make_msgid
 
@@ -14,6 +15,7 @@ from training.mail.jobs import send_message
 from training.mail.models import OutboxMessage
 
 ICS_METHODS = ("REQUEST", "CANCEL", "PUBLISH", "REPLY")
+_OWN_HEADERS = {"from", "to", "subject", "message-id", "date", "content-type", "mime-version"}
 
 
 def queue_mail(
@@ -26,6 +28,7 @@ def queue_mail(
     ics_method: str | None = None,
     dedupe_key: str | None = None,
     send_after: datetime | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox; the send job runs once the transaction commits.
 
@@ -36,6 +39,9 @@ def queue_mail(
         raise ValueError("ics and ics_method go together")
     if ics_method is not None and ics_method not in ICS_METHODS:
         raise ValueError(f"unknown iTIP method {ics_method!r}")
+    for name, value in (headers or {}).items():
+        if name.lower() in _OWN_HEADERS or any(c in name + value for c in "\r\n"):
+            raise ValueError("headers may not replace the outbox's own or contain line breaks")
     if dedupe_key is not None:
         existing = db.session.scalar(
             db.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
@@ -53,6 +59,7 @@ def queue_mail(
         dedupe_key=dedupe_key,
         message_id=make_msgid(domain=domain or "copa.localhost"),
         send_after=send_after,
+        headers=json.dumps(headers) if headers else None,
         status="queued",
     )
     if dedupe_key is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -20,6 +21,8 @@ def build_message(message: OutboxMessage, mail_from: str) -> EmailMessage:
     mime["Subject"] = message.subject
     mime["Message-ID"] = message.message_id
     mime["Date"] = format_datetime(message.created_at)
+    for name, value in json.loads(message.headers or "{}").items():
+        mime[name] = value
     mime.set_content(message.text_body)
     if message.html_body:
         mime.add_alternative(message.html_body, subtype="html")
