@@ -55,7 +55,7 @@ def test_no_serious_accessibility_violation_on_any_page(
         user.locale = locale
     db.session.commit()
     slots = publish(hours=48, count=3)
-    book(slots[0]["id"], world.alice, note="Grille salariale")
+    booking_id = book(slots[0]["id"], world.alice, note="Grille salariale").json["id"]
     created = client.post(
         f"/api/v1/programs/{world.program.id}/sessions",
         json={
@@ -78,6 +78,14 @@ def test_no_serious_accessibility_violation_on_any_page(
         f"/sessions/{sid}",
         "/me/calendar",
         "/preferences",
+        f"/programs/{pid}/forum",
+        f"/programs/{pid}/forum/new",
+        "/forum/notifications",
+    ]
+    picker = [
+        f"/programs/{pid}/coaching/book",
+        f"/programs/{pid}/coaching/book?slot={slots[1]['id']}",
+        f"/programs/{pid}/coaching/bookings/{booking_id}",
     ]
     found = []
     page.context.clear_cookies()
@@ -86,7 +94,7 @@ def test_no_serious_accessibility_violation_on_any_page(
     for user, paths in (
         (world.facilitator, program_pages + [f"/programs/{pid}/sessions/new"]),
         (world.expert, program_pages),
-        (world.alice, program_pages),
+        (world.alice, program_pages + picker),
         (admin, ["/admin/outbox/", f"/programs/{pid}/google"]),
     ):
         _sign_in(page, user)

@@ -48,7 +48,8 @@ def test_participant_books_a_slot_from_the_day_list(
     pid, alice_id = program.id, alice.id
     paris_day = start.astimezone(ZoneInfo("Europe/Paris")).date()
     with force_locale("fr_CA"):  # what the fr-CA browser gets (English until translated)
-        book_label, sign_in, cancel_label = _("Book"), _("Sign in"), _("Cancel")
+        book_label, sign_in, cancel_label = _("Book a session"), _("Sign in"), _("Cancel")
+        confirm_label, booked_title = _("Confirm the booking"), _("You are booked")
         used = [
             ngettext(
                 "%(num)s of %(quota)s coaching sessions used",
@@ -71,21 +72,37 @@ def test_participant_books_a_slot_from_the_day_list(
     page.goto(f"/programs/{pid}/coaching")
     expect(page.locator("#my-coaching .usage")).to_have_text(used[0])
 
-    day_list = page.locator(f'xpath=//h4[normalize-space()="{heading}"]/following-sibling::ul[1]')
-    slot = day_list.locator("li", has_text="02:00–03:00")
-    expect(slot).to_have_count(1)
-    slot.get_by_role("textbox").fill("Plan de relève")
-    slot.get_by_role("button", name=book_label, exact=True).click()
-    page.wait_for_url(re.compile(rf"/programs/{pid}/coaching$"))
+    # The picker: the month marks the one day with open times (in Paris), its times follow,
+    # then the confirm step with the note, then the success screen.
+    page.get_by_role("link", name=book_label, exact=True).first.click()
+    page.wait_for_url(re.compile(rf"/programs/{pid}/coaching/book"))
+    open_days = page.locator("calendar-month button[part~=available]")
+    expect(open_days).to_have_count(1)
+    open_days.click()
+    page.wait_for_url(re.compile(rf"day={paris_day.isoformat()}"))
+    expect(page.locator(".picker-times")).to_contain_text(heading)
+    times = page.locator("a.picker-time")
+    expect(times).to_have_count(2)
+    page.locator("a.picker-time", has_text="02:00–03:00").click()
+    expect(page.locator("#confirm")).to_contain_text("Eve Expert")
+    page.locator("#f-note").fill("Plan de relève")
+    page.get_by_role("button", name=confirm_label, exact=True).click()
+    page.wait_for_url(re.compile(rf"/programs/{pid}/coaching/bookings/\d+$"))
+    expect(page.locator("h1")).to_have_text(booked_title)
+    expect(page.locator(".booking-done")).to_contain_text("02:00")
+    expect(page.locator("a[href*='calendar.google.com/calendar/render']")).to_have_count(1)
+    page.goto(f"/programs/{pid}/coaching")
 
     expect(page.locator("#my-coaching .usage")).to_have_text(used[1])
     booked = page.locator("ul.bookings li")
     expect(booked).to_have_count(1)
     expect(booked).to_contain_text("Eve Expert")
     expect(booked).to_contain_text("Plan de relève")
-    # The booked slot left the open list; the other one is still there.
-    expect(page.locator("ul.slots li", has_text="02:00–03:00")).to_have_count(0)
-    expect(page.locator("ul.slots li", has_text="03:00–04:00")).to_have_count(1)
+    # The booked time left the picker; the other one is still there.
+    page.goto(f"/programs/{pid}/coaching/book?day={paris_day.isoformat()}")
+    expect(page.locator("a.picker-time", has_text="02:00–03:00")).to_have_count(0)
+    expect(page.locator("a.picker-time", has_text="03:00–04:00")).to_have_count(1)
+    page.goto(f"/programs/{pid}/coaching")
 
     db.session.rollback()  # a fresh snapshot: see what the live server committed
     booking = db.session.scalars(db.select(Booking)).one()
@@ -94,6 +111,7 @@ def test_participant_books_a_slot_from_the_day_list(
     assert (local_start.date(), local_start.strftime("%H:%M")) == (paris_day, "02:00")
 
     # Cancelling asks first: dismissed, nothing changes; confirmed, the booking is cancelled.
+    booked = page.locator("ul.bookings li")
     cancel = booked.get_by_role("button", name=cancel_label, exact=True)
     confirm = page.locator("#copa-confirm")
     cancel.click()

@@ -34,25 +34,38 @@ def test_participant_sees_usage_and_slots_by_day_in_own_zone(app, login, world, 
     c, html = page(app, login, world.alice, pid)
     assert "0 of 5 coaching sessions used" in html
     paris_day = datetime.fromisoformat(slots[0]["starts_at"]).astimezone(ZoneInfo("Europe/Paris"))
+    picker = c.get(f"/programs/{pid}/coaching/book").get_data(as_text=True)
+    assert f'"{paris_day.date().isoformat()}"' in picker  # the month marks the Paris day
+    html = c.get(f"/programs/{pid}/coaching/book?day={paris_day.date().isoformat()}").get_data(
+        as_text=True
+    )
     assert format_date(paris_day.date(), "full", locale="en") in html  # "Tuesday, December 1, …"
     assert "02:00–03:00" in html and "03:00–04:00" in html
 
     r = c.post(
         f"/programs/{pid}/coaching/slots/{slots[0]['id']}/book", data={"note": "Hiring plan"}
     )
-    assert r.status_code == 302
+    assert r.status_code == 302 and "/coaching/bookings/" in r.headers["Location"]
+    done = c.get(r.headers["Location"]).get_data(as_text=True)
+    assert "You are booked" in done and "calendar.google.com/calendar/render" in done
     html = c.get(f"/programs/{pid}/coaching").get_data(as_text=True)
     assert "1 of 5 coaching sessions used" in html and "Hiring plan" in html
 
     from training.coaching.models import Booking
 
     booking = db.session.scalar(db.select(Booking).where(Booking.participant_id == alice_id))
+    ics = c.get(f"/programs/{pid}/coaching/bookings/{booking.id}/event.ics")
+    assert ics.mimetype == "text/calendar" and b"METHOD:PUBLISH" in ics.data
+    assert f"UID:coaching-{booking.id}@".encode() in ics.data
+    moving = c.get(f"/programs/{pid}/coaching/book?move={booking.id}").get_data(as_text=True)
+    assert "Moving your session" in moving
     r = c.post(
-        f"/programs/{pid}/coaching/bookings/{booking.id}/reschedule",
-        data={"slot_id": slots[1]["id"]},
+        f"/programs/{pid}/coaching/slots/{slots[1]['id']}/book",
+        data={"move": str(booking.id)},
         follow_redirects=True,
     )
-    assert "Moved." in r.get_data(as_text=True)
+    assert "Your session is moved" in r.get_data(as_text=True)
+    assert "1 of 5 coaching sessions used" in r.get_data(as_text=True)
     r = c.post(f"/programs/{pid}/coaching/bookings/{booking.id}/cancel", follow_redirects=True)
     html = r.get_data(as_text=True)
     assert "Cancelled." in html and "0 of 5 coaching sessions used" in html
@@ -63,8 +76,8 @@ def test_booking_error_is_shown_on_the_page(app, login, world, publish, book):
     book(slot["id"], world.bob)
     pid = world.program.id
     c = login(app.test_client(), world.alice)
-    r = c.post(f"/programs/{pid}/coaching/slots/{slot['id']}/book", follow_redirects=True)
-    assert "no longer available" in r.get_data(as_text=True)
+    r = c.post(f"/programs/{pid}/coaching/slots/{slot['id']}/book")
+    assert r.status_code == 409 and "no longer available" in r.get_data(as_text=True)
 
 
 def test_expert_page_publishes_and_lists_bookings(app, login, world, book):
@@ -257,9 +270,19 @@ def test_only_bookable_slots_are_offered(app, login, world, publish, db):
     """Slots inside the minimum notice (12 h) have no Book button; past the notice they do."""
     soon = publish(hours=2)[0]  # starts in ~3 h: too late to book
     later = publish(hours=48)[0]
-    _c, html = page(app, login, world.alice, world.program.id)
-    assert f"/coaching/slots/{later['id']}/book" in html
-    assert f"/coaching/slots/{soon['id']}/book" not in html
+    c, html = page(app, login, world.alice, world.program.id)
+    assert f"slot={later['id']}" in html and f"slot={soon['id']}" not in html  # soonest times
+    html = c.get(f"/programs/{world.program.id}/coaching/book").get_data(as_text=True)
+    days = re.findall(r"day=(\d{4}-\d\d-\d\d)", html)
+    times = "".join(
+        c.get(f"/programs/{world.program.id}/coaching/book?day={d}").get_data(as_text=True)
+        for d in set(days)
+    )
+    assert f"slot={later['id']}" in times and f"slot={soon['id']}" not in times
+    # a time inside the notice, reached by its link, is refused before any form is shown
+    r = c.get(f"/programs/{world.program.id}/coaching/book?slot={soon['id']}")
+    assert "That time is no longer available" in r.get_data(as_text=True)
+    assert 'id="confirm"' not in r.get_data(as_text=True)
 
 
 def test_all_sessions_used_offers_nothing_to_book(app, login, world, publish, book, db):
@@ -267,14 +290,21 @@ def test_all_sessions_used_offers_nothing_to_book(app, login, world, publish, bo
     db.session.commit()
     first, second = publish(hours=48, count=2)
     assert book(first["id"], world.alice).status_code == 201
-    _c, html = page(app, login, world.alice, world.program.id)
+    c, html = page(app, login, world.alice, world.program.id)
     assert "1 of 1 coaching sessions used" in html
     assert "You have used all 1 of your coaching sessions" in html
-    assert f"/coaching/slots/{second['id']}/book" not in html
+    assert f"slot={second['id']}" not in html and 'id="book-a-session"' not in html
     assert "Propose my remaining sessions" not in html
-    # moving the booked session stays possible, and the menu starts on no slot
-    assert f'<option value="{second["id"]}">' in html[html.index('name="slot_id"') :]
-    assert '<option value="" selected disabled>' in html
+    html = c.get(f"/programs/{world.program.id}/coaching/book").get_data(as_text=True)
+    assert 'id="quota-used"' in html and "calendar-date" not in html
+    # moving the booked session stays possible, through the same picker
+    booking_id = re.search(
+        r"move=(\d+)", c.get(f"/programs/{world.program.id}/coaching").get_data(as_text=True)
+    ).group(1)
+    html = c.get(
+        f"/programs/{world.program.id}/coaching/book?move={booking_id}&slot={second['id']}"
+    ).get_data(as_text=True)
+    assert 'id="confirm"' in html and "Move to this time" in html
 
 
 def test_a_refused_booking_keeps_the_preparation_note(app, login, world, publish, book):
@@ -284,15 +314,30 @@ def test_a_refused_booking_keeps_the_preparation_note(app, login, world, publish
     r = c.post(
         f"/programs/{world.program.id}/coaching/slots/{taken['id']}/book",
         data={"note": "Revoir la grille salariale"},
-        follow_redirects=True,
     )
+    assert r.status_code == 409
     html = r.get_data(as_text=True)
-    assert "no longer available" in html
-    assert "Your note is kept" in html
+    assert "no longer available" in html and "Your note is kept" in html
+    # the next time chosen opens its confirm step with the note already in it
+    html = c.get(f"/programs/{world.program.id}/coaching/book?slot={other['id']}").get_data(
+        as_text=True
+    )
     form = html[html.index(f"/coaching/slots/{other['id']}/book") :]
-    assert 'value="Revoir la grille salariale"' in form[: form.index("</form>")]
-    again = c.get(f"/programs/{world.program.id}/coaching").get_data(as_text=True)
+    assert ">Revoir la grille salariale</textarea>" in form[: form.index("</form>")]
+    again = c.get(f"/programs/{world.program.id}/coaching/book?slot={other['id']}").get_data(
+        as_text=True
+    )
     assert "Revoir la grille salariale" not in again  # kept for the next page only
+    # a note too long is refused beside the field, as typed, and nothing is booked
+    r = c.post(
+        f"/programs/{world.program.id}/coaching/slots/{other['id']}/book",
+        data={"note": "x" * 4001},
+    )
+    assert r.status_code == 422
+    assert 'id="f-note-error"' in r.get_data(as_text=True)
+    assert "0 of 5 coaching sessions used" in c.get(
+        f"/programs/{world.program.id}/coaching"
+    ).get_data(as_text=True)
 
 
 def test_an_admin_who_is_not_a_participant_gets_no_booking_section(

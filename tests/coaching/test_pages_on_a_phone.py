@@ -22,6 +22,7 @@ def test_no_page_scrolls_sideways_on_a_phone(db, page, world, publish, book, cli
     db.session.commit()
     slots = publish(hours=48, count=3)
     book(slots[0]["id"], world.alice, note="Grille salariale")
+    open_slot = slots[1]["id"]
     sid = client.post(
         f"/api/v1/programs/{world.program.id}/sessions",
         json={
@@ -42,12 +43,17 @@ def test_no_page_scrolls_sideways_on_a_phone(db, page, world, publish, book, cli
         f"/sessions/{sid}",
         "/me/calendar",
         "/preferences",
+        f"/programs/{pid}/forum",
+    ]
+    picker = [
+        f"/programs/{pid}/coaching/book",
+        f"/programs/{pid}/coaching/book?slot={open_slot}",
     ]
     page.set_viewport_size(PHONE)
     too_wide = []
     for user, pages in (
         (world.facilitator, paths),
-        (world.alice, paths),
+        (world.alice, paths + picker),
         (admin, ["/admin/outbox/"]),
     ):
         page.context.clear_cookies()

@@ -188,6 +188,13 @@ def render_invite(event: CalendarEvent, method: str) -> bytes:
     return head + vevent_bytes(event) + _END
 
 
+def render_event_file(event: CalendarEvent) -> bytes:
+    """One event as a file to open in a calendar app (METHOD:PUBLISH, RFC 5546): "add to my
+    calendar" after a booking; the same UID as the e-mailed invites, so it merges with them."""
+    head = _calendar_head([("method", "PUBLISH", None)])
+    return head + _vevent_bytes(event.replace(attendees=()), _locale_key()) + _END
+
+
 def feed_events(
     events: Iterable[CalendarEvent], now: datetime | None = None
 ) -> list[CalendarEvent]:

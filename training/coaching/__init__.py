@@ -4,7 +4,7 @@
 def init_app(app):
     from flask_babel import lazy_gettext as _l
 
-    from training.coaching import api, api_planning, feeds, views  # noqa: F401  (routes register on import)
+    from training.coaching import api, api_planning, feeds, picker_views, views  # noqa: F401  (routes register on import)
     from training.nav import register_program_nav
 
     app.register_blueprint(views.bp)

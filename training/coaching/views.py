@@ -8,10 +8,9 @@ Facilitator: a row per participant (counts and dates only) and coaching use per 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from itertools import groupby
 
 from babel.dates import format_date
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,6 +21,7 @@ from training.coaching import notes as notes_ops
 from training.coaching import operations as ops
 from training.coaching import queries as q
 from training.coaching.models import Booking, CoachingSlot
+from training.coaching.picker import Picker
 from training.coaching.rules import RuleViolation
 from training.coaching.slotgen import AvailabilityError
 from training.db import utcnow
@@ -67,11 +67,9 @@ def index(pid: int):
         info = q.usage(program, current_user.id)
         slots = q.bookable_slots(program, current_user.id, ctx["now"])
         ctx["usage"] = info
-        ctx["days"] = [
-            (day, list(items))
-            for day, items in groupby(slots, key=lambda s: to_local(s.starts_at, tz).date())
-        ]
-        ctx["kept_note"] = session.pop("coaching_note", None)
+        picker = Picker.of(slots, tz)
+        ctx["soonest"] = picker.soonest(3)
+        ctx["open_days"] = len(picker.days)
         if request.args.get("propose"):
             ctx["proposal"] = planning.propose_for(program, current_user)
         ctx["blocks"] = planning.weekly_blocks(pid, current_user.id)
@@ -121,26 +119,6 @@ def _run(pid: int, func, success: str, on_refusal=None):
     return _back(pid)
 
 
-@bp.post("/programs/<int:pid>/coaching/slots/<int:sid>/book")
-@login_required
-def book(pid: int, sid: int):
-    require("coaching.book_self", pid)
-    access.slot_in_reach(sid, pid)
-    user_id = current_user.id
-    note = request.form.get("note")
-
-    def keep_note():  # a refused booking does not lose what the participant wrote
-        if note:
-            session["coaching_note"] = {"slot": sid, "text": note[:4000]}
-
-    return _run(
-        pid,
-        lambda: ops.book_slot(sid, user_id, actor_id=user_id, note=note),
-        _("Booked."),
-        on_refusal=keep_note,
-    )
-
-
 def _own_booking(pid: int, bid: int) -> Booking:
     booking, relation = access.booking_in_reach(bid, pid)
     access.require_relation(relation, "participant", access.FACILITATOR)
@@ -156,19 +134,6 @@ def cancel(pid: int, bid: int):
         pid,
         lambda: ops.cancel_booking(booking, actor_id=current_user.id, override=override),
         _("Cancelled."),
-    )
-
-
-@bp.post("/programs/<int:pid>/coaching/bookings/<int:bid>/reschedule")
-@login_required
-def reschedule(pid: int, bid: int):
-    booking = _own_booking(pid, bid)
-    slot_id = request.form.get("slot_id", type=int)
-    if not slot_id:
-        flash(_("Pick a new time."), "error")
-        return _back(pid)
-    return _run(
-        pid, lambda: ops.reschedule_booking(booking, slot_id, actor_id=current_user.id), _("Moved.")
     )
 
 
