@@ -47,7 +47,7 @@ def register_bell(app) -> None:
 
     @app.template_filter("forum_age")
     def _age(when):
-        return format_timedelta(utcnow() - when, add_direction=True) if when else ""
+        return format_timedelta(when - utcnow(), add_direction=True) if when else ""
 
 
 def _flag(name: str) -> bool:
