@@ -112,7 +112,7 @@ def withdraw_slot(slot_id: int):
 
 class BookingIn(Strict):
     participant_id: int | None = None
-    note: str | None = Field(None, max_length=4000)
+    note: str | None = Field(None, max_length=ops.MAX_NOTE)
 
 
 @api.post("/slots/<int:slot_id>/booking")

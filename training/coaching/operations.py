@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
@@ -20,11 +21,13 @@ from training.coaching import lifecycle
 from training.coaching import rules as r
 from training.coaching.models import Booking, CoachingNote, CoachingSettings, CoachingSlot
 from training.db import begin_immediate, for_update, utcnow
+from training.errors import DomainError
 from training.extensions import db
 from training.programs.models import Membership, Program
 from training.programs.roles import PARTICIPANT
 
 _UNSET = object()
+MAX_NOTE = 4000  # characters of a preparation note (the API's schema says the same)
 
 
 def rules_for(program: Program, settings=_UNSET) -> r.CoachingRules:
@@ -164,6 +167,13 @@ def book_slot(
     racing for one slot meet at the partial unique index: the loser's INSERT fails and the
     transaction is rolled back with 409 slot_taken.
     """
+    if note and len(note) > MAX_NOTE:
+        raise DomainError(
+            422,
+            "note_too_long",
+            _("Keep the note under %(num)s characters.", num=format_number(MAX_NOTE)),
+            field="note",
+        )
     now = now or utcnow()
     found = preloaded or slot_for_booking(slot_id)
     if found is None:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from babel.dates import format_date
 from flask import Response, abort, redirect, render_template, request, session, url_for
-from flask_babel import format_number, get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from training.calendar.ical import render_event_file
@@ -26,9 +25,7 @@ from training.db import utcnow
 from training.errors import DomainError
 from training.extensions import db
 from training.policy import program_member_or_404, require
-from training.timeutil import to_local, when_in_words, zone
-
-MAX_NOTE = 4000
+from training.timeutil import to_local, when_in_words
 
 
 def _moving(pid: int):
@@ -54,11 +51,11 @@ def _render(program, moving=None, *, slot_id=None, day=None, error=None, note=""
     chosen = picker.slot(slot_id) if slot_id else None
     gone = bool(slot_id) and chosen is None and error is None
     if chosen is not None:
-        day = day or chosen.starts_at.astimezone(zone(tz)).date()
+        day = day or to_local(chosen.starts_at, tz).date()
     if day not in picker.days:
         day = None
     if error is not None and chosen is None and note.strip():
-        session["coaching_note"] = note[:MAX_NOTE]  # the time is gone; the note waits
+        session["coaching_note"] = note[: ops.MAX_NOTE]  # the time is gone; the note waits
     elif chosen is not None and not note:
         note = session.pop("coaching_note", "")
     locale = str(get_locale())
@@ -108,13 +105,6 @@ def book(pid: int, sid: int):
     access.slot_in_reach(sid, pid)
     note = request.form.get("note", "")
     try:
-        if len(note) > MAX_NOTE:
-            raise DomainError(
-                422,
-                "note_too_long",
-                _("Keep the note under %(num)s characters.", num=format_number(MAX_NOTE)),
-                field="note",
-            )
         if moving is not None:
             ops.reschedule_booking(moving, sid, actor_id=current_user.id)
             booking = moving
