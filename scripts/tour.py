@@ -68,8 +68,20 @@ def pages_for(role: str, pid: int, sid: int | None) -> list[tuple[str, str]]:
     ]
     if sid:
         program.insert(3, ("session", f"/sessions/{sid}"))
+    program[program.index(("members", f"/programs/{pid}/members")) : 0] = [
+        ("forum", f"/programs/{pid}/forum"),
+        ("forum-questions", f"/programs/{pid}/forum/questions"),
+        ("forum-new", f"/programs/{pid}/forum/new"),
+        ("notifications", "/forum/notifications"),
+    ]
+    if role == "participant":
+        program.append(("book", f"/programs/{pid}/coaching/book"))
+    if role == "expert":
+        program.append(("availability", f"/programs/{pid}/coaching/availability/week"))
     if role == "facilitator":
         program.append(("new-session", f"/programs/{pid}/sessions/new"))
+        program.append(("forum-participation", f"/programs/{pid}/forum/participation"))
+        program.append(("forum-flags", f"/programs/{pid}/forum/flags"))
     if role == "admin":
         return [("home", "/"), ("outbox", "/admin/outbox/"), ("google", f"/programs/{pid}/google")]
     return program

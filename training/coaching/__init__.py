@@ -4,7 +4,14 @@
 def init_app(app):
     from flask_babel import lazy_gettext as _l
 
-    from training.coaching import api, api_planning, feeds, picker_views, views  # noqa: F401  (routes register on import)
+    from training.coaching import (  # noqa: F401  (routes register on import)
+        api,
+        api_planning,
+        availability_views,
+        feeds,
+        picker_views,
+        views,
+    )
     from training.nav import register_program_nav
 
     app.register_blueprint(views.bp)

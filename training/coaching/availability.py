@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 
 from training.accounts.models import User
-from training.coaching import lifecycle
+from training.coaching import lifecycle, weekly
 from training.coaching import rules as r
 from training.coaching.models import Booking, CoachingSlot
 from training.coaching.operations import (
@@ -21,6 +21,7 @@ from training.coaching.operations import (
     rules_for,
 )
 from training.coaching.slotgen import AvailabilityError, Interval, find_overlaps, generate_slots
+from training.coaching.weekly import WeekPlan
 from training.db import begin_immediate, for_update, utcnow
 from training.extensions import db
 from training.programs.models import Membership, Program
@@ -46,6 +47,42 @@ def publish_availability(
 
     ``tz_name`` is the zone whose wall clock the window (and its weekly repeat) follows: the
     program's by default (the API), the expert's own on the page where they typed it."""
+    _lock_expert(program, expert_id)
+    intervals = generate_slots(
+        starts_at,
+        ends_at,
+        tz_name or program.timezone,
+        slot_minutes=slot_minutes,
+        buffer_minutes=buffer_minutes,
+        repeat_until=repeat_until,
+        window_dates=(program.starts_on, program.ends_on),
+    )
+    if not intervals:
+        raise AvailabilityError("no_slots", _("This availability produces no slot."))
+    return _create(program, expert_id, intervals)
+
+
+def publish_week(
+    program: Program, expert_id: int, plan: WeekPlan, tz_name: str
+) -> list[CoachingSlot]:
+    """Publish a weekly plan (see weekly.plan_slots) in one transaction: all its slots or none.
+    Raises AvailabilityError ``overlap`` when one clashes with the expert's."""
+    _lock_expert(program, expert_id)
+    intervals = weekly.plan_slots(plan, tz_name, window_dates=(program.starts_on, program.ends_on))
+    return _create(program, expert_id, intervals)
+
+
+def preview_week(
+    program: Program, expert_id: int, plan: WeekPlan, tz_name: str
+) -> list[tuple[Interval, bool]]:
+    """The slots a weekly plan would create, each with whether it clashes with one of the
+    expert's open slots (any program). Writes nothing."""
+    intervals = weekly.plan_slots(plan, tz_name, window_dates=(program.starts_on, program.ends_on))
+    clashing = {new for new, _other in find_overlaps(intervals, _existing(expert_id, intervals))}
+    return [(i, i in clashing) for i in intervals]
+
+
+def _lock_expert(program: Program, expert_id: int) -> None:
     begin_immediate()
     expert = db.session.scalar(
         for_update(
@@ -61,18 +98,10 @@ def publish_availability(
     # The overlap check spans the expert's slots in every program: lock the expert (the user
     # row), not only this program's membership, so two programs cannot publish at once.
     db.session.execute(for_update(db.select(User.id).where(User.id == expert_id)))
-    intervals = generate_slots(
-        starts_at,
-        ends_at,
-        tz_name or program.timezone,
-        slot_minutes=slot_minutes,
-        buffer_minutes=buffer_minutes,
-        repeat_until=repeat_until,
-        window_dates=(program.starts_on, program.ends_on),
-    )
-    if not intervals:
-        raise AvailabilityError("no_slots", _("This availability produces no slot."))
-    existing = [
+
+
+def _existing(expert_id: int, intervals: list[Interval]) -> list[Interval]:
+    return [
         Interval(s.starts_at, s.ends_at)
         for s in db.session.scalars(
             db.select(CoachingSlot).where(
@@ -83,7 +112,11 @@ def publish_availability(
             )
         )
     ]
-    if find_overlaps(intervals, existing):
+
+
+def _create(program: Program, expert_id: int, intervals: list[Interval]) -> list[CoachingSlot]:
+    """Insert the slots, under the expert's lock, unless one overlaps theirs."""
+    if find_overlaps(intervals, _existing(expert_id, intervals)):
         raise AvailabilityError("overlap", _("This availability overlaps existing slots."))
     now = utcnow()
     slots = [

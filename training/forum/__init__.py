@@ -11,3 +11,9 @@ def init_app(app):
     app.register_blueprint(views.bp)
     register_program_nav(app, "forum.home", _l("Forum"), order=35)
     views.register_bell(app)
+
+    from training import seed
+    from training.forum.seed import seed_forum
+
+    if seed_forum not in seed.SEED_STEPS:
+        seed.SEED_STEPS.append(seed_forum)
