@@ -70,12 +70,13 @@ def pages_for(role: str, pid: int, sid: int | None) -> list[tuple[str, str]]:
         program.insert(3, ("session", f"/sessions/{sid}"))
     program[program.index(("members", f"/programs/{pid}/members")) : 0] = [
         ("forum", f"/programs/{pid}/forum"),
-        ("forum-questions", f"/programs/{pid}/forum/questions"),
         ("forum-new", f"/programs/{pid}/forum/new"),
         ("notifications", "/forum/notifications"),
     ]
     if role == "participant":
         program.append(("book", f"/programs/{pid}/coaching/book"))
+    if role in ("expert", "facilitator"):
+        program.append(("forum-questions", f"/programs/{pid}/forum/questions"))
     if role == "expert":
         program.append(("availability", f"/programs/{pid}/coaching/availability/week"))
     if role == "facilitator":
