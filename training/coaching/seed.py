@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from training.coaching import rules as r
 from training.coaching.models import Booking, CoachingNote, CoachingSlot
 from training.coaching.slotgen import generate_slots
+from training.coaching.weekly import first_on_or_after
 from training.db import utcnow
 from training.extensions import db
 from training.programs.models import Membership
@@ -38,7 +39,7 @@ def seed_coaching(program, result) -> None:
     until = program.ends_on or start_day + timedelta(weeks=20)
     slots: list[CoachingSlot] = []
     for weekday in (1, 3):  # Tuesday and Thursday mornings, 09:00-12:00
-        first = start_day + timedelta(days=(weekday - start_day.weekday()) % 7)
+        first = first_on_or_after(start_day, weekday)
         for i in generate_slots(
             datetime.combine(first, time(9)),
             datetime.combine(first, time(12)),

@@ -21,8 +21,6 @@ from training.coaching.slotgen import (
     generate_slots,
 )
 
-WEEKDAYS = range(7)  # Monday = 0, as date.weekday()
-
 
 @dataclass(frozen=True)
 class WeekPlan:
@@ -79,12 +77,9 @@ def plan_slots(
                 now=now,
             )
         except AvailabilityError as exc:
-            if exc.code in ("too_far_ahead",):
-                exc.field = "first_day"
-            elif exc.code != "too_many_slots":
-                exc.field = f"day-{weekday}"
-            else:
-                exc.field = "form"
+            exc.field = {"too_far_ahead": "first_day", "too_many_slots": "form"}.get(
+                exc.code, f"day-{weekday}"
+            )
             raise
         if len(slots) > MAX_SLOTS:
             raise AvailabilityError(
