@@ -10,6 +10,7 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+{ ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1' || [ -e /usr/lib/x86_64-linux-gnu/libmagic.so.1 ]; } || need+=(libmagic1)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "bootstrap: installing ${need[*]} with apt-get"

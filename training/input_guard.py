@@ -5,15 +5,18 @@
 - JSON nested too deep for the parser is a malformed body (400), not a RecursionError;
 - NUL characters, which PostgreSQL cannot store in text, are refused (422) in query strings,
   forms and JSON bodies, and a path holding one is not found;
-- :func:`header_int` reads a numeric header as ASCII digits only ("²" is a digit to Python).
+- :func:`header_int` reads a numeric header as ASCII digits only ("²" is a digit to Python);
+- a view marked :func:`body_limit` refuses a larger request body with 413 before anything
+  (CSRF included) parses it; views without a mark stream their bodies themselves.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
@@ -69,6 +72,23 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+def body_limit(limit: Callable[[], int]):
+    """Mark a view whose request body may hold at most ``limit()`` bytes."""
+
+    def mark(view):
+        view.body_limit = limit
+        return view
+
+    return mark
+
+
+def _limit_body() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = getattr(view, "body_limit", None)
+    if limit is not None:
+        request.max_content_length = limit()
+
+
 def _refuse_nul() -> None:
     if "\x00" in request.path:
         raise NotFound()
@@ -86,4 +106,5 @@ def _refuse_nul() -> None:
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.json = GuardedJSONProvider(app)
+    app.before_request(_limit_body)  # first: CSRF and _refuse_nul read the form
     app.before_request(_refuse_nul)

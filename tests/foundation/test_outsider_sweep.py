@@ -64,9 +64,19 @@ def _program_a(client, make_program, make_member, auth_headers):
     category = ForumCategory(program_id=program.id, title="Rémunération")
     db.session.add(category)
     db.session.commit()
+    attachment = client.post(
+        f"/api/v1/programs/{program.id}/forum/attachments",
+        data={"file": (io.BytesIO(b"classe,salaire\n1,52000\n"), "grille.csv")},
+        headers=ali,
+    ).json["id"]
     topic = client.post(
         f"/api/v1/programs/{program.id}/forum/topics",
-        json={"title": "Grille", "body": "Comment bâtir une grille ?", "category_id": category.id},
+        json={
+            "title": "Grille",
+            "body": "Comment bâtir une grille ?",
+            "category_id": category.id,
+            "attachments": [attachment],
+        },
         headers=ali,
     ).json
     reply = client.post(
@@ -86,6 +96,7 @@ def _program_a(client, make_program, make_member, auth_headers):
         "tid": topic["id"],
         "post_id": reply["id"],
         "nid": note,
+        "aid": attachment,
         "headers": fac,
     }
 
@@ -98,7 +109,7 @@ def _value(endpoint: str, arg: str, ids: dict) -> str:
     named = {"bid": "booking", "slot_id": "slot", "rid": "rid", "pid": "pid", "uid": "pid"}
     if arg in named:
         return str(ids[named[arg]])
-    if arg in ("token_id", "cid", "tid", "post_id", "nid"):
+    if arg in ("token_id", "cid", "tid", "post_id", "nid", "aid"):
         return str(ids[arg])
     return {"token": "x", "name": "master.m3u8", "language": "en", "filename": "x"}[arg]
 

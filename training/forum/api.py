@@ -16,10 +16,10 @@ from werkzeug.exceptions import Forbidden
 from training.api import api, parse_json
 from training.api.schemas import Strict
 from training.extensions import db
-from training.forum import notify, participation, queries
+from training.forum import attachments, notify, participation, queries
 from training.forum import operations as ops
 from training.forum.access import current_reader, post_in_reach, topic_in_reach
-from training.forum.serializers import post_json, topic_json
+from training.forum.serializers import attachment_json, post_json, topic_json
 
 
 class TopicIn(Strict):
@@ -28,17 +28,21 @@ class TopicIn(Strict):
     category_id: int | None = None
     anonymous: bool = False
     question: Literal["experts", "experts_private"] | None = None
+    attachments: list[int] = Field(default_factory=list, max_length=attachments.MAX_PER_POST)
 
 
 class PostIn(Strict):
     body: str
     anonymous: bool = False
     quote_post_id: int | None = None
+    attachments: list[int] = Field(default_factory=list, max_length=attachments.MAX_PER_POST)
 
 
 class EditIn(Strict):
     body: str
     title: str | None = None
+    add_attachments: list[int] = Field(default_factory=list, max_length=attachments.MAX_PER_POST)
+    remove_attachments: list[int] = Field(default_factory=list, max_length=100)
 
 
 class ReasonIn(Strict):
@@ -76,6 +80,7 @@ def forum_create_topic(pid: int):
         category_id=body.category_id,
         anonymous=body.anonymous,
         question=body.question,
+        attachment_ids=body.attachments,
     )
     answer = topic_json(topic, reader)
     db.session.commit()
@@ -95,7 +100,12 @@ def forum_reply(tid: int):
     topic, reader = topic_in_reach(tid)
     body = parse_json(PostIn)
     post = ops.reply(
-        reader, topic, body.body, anonymous=body.anonymous, quote_post_id=body.quote_post_id
+        reader,
+        topic,
+        body.body,
+        anonymous=body.anonymous,
+        quote_post_id=body.quote_post_id,
+        attachment_ids=body.attachments,
     )
     answer = post_json(post, reader)
     db.session.commit()
@@ -125,7 +135,15 @@ def forum_moderate(tid: int):
 def forum_edit(post_id: int):
     post, topic, reader = post_in_reach(post_id)
     body = parse_json(EditIn)
-    ops.edit_post(reader, post, topic, body.body, body.title)
+    ops.edit_post(
+        reader,
+        post,
+        topic,
+        body.body,
+        body.title,
+        add_attachments=body.add_attachments,
+        remove_attachments=body.remove_attachments,
+    )
     answer = post_json(post, reader)
     db.session.commit()
     return jsonify(answer)
@@ -243,3 +261,15 @@ def forum_participation(pid: int):
     reader = current_reader(pid)
     ops.require_facilitator(reader)
     return jsonify(participation.report_json(reader))
+
+
+@api.post("/programs/<int:pid>/forum/attachments")
+@login_required
+def forum_upload(pid: int):
+    """Upload one file (multipart field ``file``); pass its id in a post's ``attachments``."""
+    reader = current_reader(pid)
+    request.max_content_length = attachments.max_bytes() + 1024 * 1024
+    attachment = attachments.store(reader, request.files.get("file"))
+    answer = attachment_json(attachment)
+    db.session.commit()
+    return jsonify(answer), 201

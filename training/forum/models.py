@@ -281,3 +281,34 @@ class ForumContactNote(db.Model):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ForumAttachment(db.Model):
+    """A file attached to a post, stored under MEDIA_ROOT/forum/<program id>/<stored_name>.
+
+    Uploaded first (``post_id`` null: only its uploader reaches it), then bound to the post
+    written with it; an unbound upload older than a day is pruned. ``content_type`` is sniffed
+    from the bytes, never taken from the name or the browser. Removal is soft.
+    """
+
+    __tablename__ = "forum_attachments"
+    __table_args__ = (sa.Index("ix_forum_attachments_post_id", "post_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id", ondelete="CASCADE"))
+    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forum_posts.id", ondelete="CASCADE"))
+    uploader_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(120))
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    width: Mapped[int | None] = mapped_column()
+    height: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -15,7 +15,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from training.accounts.models import User
 from training.db import utcnow
 from training.extensions import db
-from training.forum import notify, search
+from training.forum import attachments, notify, search
 from training.forum.errors import ForumError
 from training.forum.markdown import handle_of, mentioned_handles, render
 from training.forum.markdown import plain_text as to_text
@@ -208,6 +208,7 @@ def create_topic(
     category_id: int | None = None,
     anonymous: bool = False,
     question: str | None = None,
+    attachment_ids: list[int] | None = None,
 ) -> ForumTopic:
     title = clean_title(title)
     body = clean_body(body)
@@ -242,6 +243,7 @@ def create_topic(
     )
     db.session.add(post)
     db.session.flush()
+    attachments.bind(reader, post, attachment_ids)
     watch(reader.user_id, topic_id=topic.id)
     search.index_post(post, topic)
     notify.post_created(post, topic, mentioned)
@@ -262,6 +264,7 @@ def reply(
     *,
     anonymous: bool = False,
     quote_post_id: int | None = None,
+    attachment_ids: list[int] | None = None,
 ) -> ForumPost:
     _check_open(topic, reader)
     body = clean_body(body)
@@ -289,6 +292,7 @@ def reply(
     if topic.question and reader.staff and topic.answered_at is None:
         topic.answered_at = now
     db.session.flush()
+    attachments.bind(reader, post, attachment_ids)
     recount(topic)
     search.index_post(post, topic)
     notify.post_created(post, topic, mentioned)
@@ -313,8 +317,18 @@ def first_post(topic: ForumTopic) -> ForumPost:
     )
 
 
-def edit_post(reader: Reader, post: ForumPost, topic: ForumTopic, body: str, title=None) -> None:
-    """The author edits (the facilitator too); the earlier text goes to the history."""
+def edit_post(
+    reader: Reader,
+    post: ForumPost,
+    topic: ForumTopic,
+    body: str,
+    title=None,
+    *,
+    add_attachments: list[int] | None = None,
+    remove_attachments: list[int] | None = None,
+) -> None:
+    """The author edits (the facilitator too); the earlier text goes to the history. Files
+    may be added or taken off in the same edit."""
     if post.author_id != reader.user_id and not reader.facilitator:
         raise Forbidden()
     if post.deleted_at is not None:
@@ -323,6 +337,8 @@ def edit_post(reader: Reader, post: ForumPost, topic: ForumTopic, body: str, tit
         raise ForumError(409, "post_hidden", _("A hidden message cannot be edited."))
     body = clean_body(body)
     new_title = clean_title(title) if (title is not None and post.is_first) else None
+    attachments.remove(reader, post, remove_attachments or [])
+    attachments.bind(reader, post, add_attachments)
     if body == post.body and (new_title is None or new_title == topic.title):
         return
     html, text, mentioned = _rendered(post.program_id, body)

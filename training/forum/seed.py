@@ -5,10 +5,15 @@ what real use would make."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
+
+from PIL import Image, ImageDraw
+from werkzeug.datastructures import FileStorage
 
 from training.db import utcnow
 from training.extensions import db
+from training.forum import attachments
 from training.forum import operations as ops
 from training.forum.models import ForumPost, ForumTopic
 from training.forum.present import Reader
@@ -121,6 +126,7 @@ def seed_forum(program, result) -> None:
     host = reader(-2)
     cats = [ops.save_category(host, title, text) for title, text in CATEGORIES]
     now = utcnow()
+    attached = False
     for cat, author, anon, question, title, body, replies, days in TOPICS:
         topic = ops.create_topic(
             reader(author),
@@ -136,6 +142,9 @@ def seed_forum(program, result) -> None:
             answer = answer or (post if who == -1 else None)
         if answer is not None:
             ops.accept(reader(-1), answer, topic)
+            if not attached:
+                _attach_examples(reader(-1), answer)
+                attached = True
         if author == -2:
             ops.moderate_topic(host, topic, pinned=True)
         _age(topic, now - timedelta(days=days))
@@ -155,3 +164,21 @@ def _age(topic: ForumTopic, start) -> None:
     topic.last_post_at = posts[-1].created_at
     if topic.answered_at is not None and len(posts) > 1:
         topic.answered_at = posts[1].created_at
+
+
+def _attach_examples(reader: Reader, post: ForumPost) -> None:
+    """The expert's answer carries a chart and a template, so the demo shows attachments."""
+    chart = Image.new("RGB", (480, 270), "white")
+    draw = ImageDraw.Draw(chart)
+    for i, height in enumerate((70, 105, 140, 180, 220)):
+        x = 40 + i * 85
+        draw.rectangle((x, 250 - height, x + 55, 250), fill=(13, 110, 253))
+    draw.line((30, 250, 460, 250), fill="black", width=2)
+    image = io.BytesIO()
+    chart.save(image, "PNG")
+    template = "classe,minimum,point milieu,maximum\n1,38000,42000,46000\n2,44000,49000,54000\n"
+    files = [
+        FileStorage(io.BytesIO(image.getvalue()), "echelle-salariale.png"),
+        FileStorage(io.BytesIO(template.encode()), "gabarit-grille.csv"),
+    ]
+    attachments.bind(reader, post, attachments.store_all(reader, files))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import gettext as _
 
 from training.extensions import db
 from training.forum.access import post_body_visible
-from training.forum.models import ForumPost, ForumTopic
+from training.forum.attachments import of_posts
+from training.forum.models import ForumAttachment, ForumPost, ForumTopic
 from training.forum.present import Reader, author_for, company_names
 
 
@@ -20,7 +22,21 @@ def posts_of(topic: ForumTopic) -> list[ForumPost]:
     )
 
 
-def post_json(post: ForumPost, reader: Reader, companies=None) -> dict:
+def attachment_json(attachment: ForumAttachment) -> dict:
+    return {
+        "id": attachment.id,
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size": attachment.size_bytes,
+        "width": attachment.width,
+        "height": attachment.height,
+        "url": url_for(
+            "forum.attachment", aid=attachment.id, name=attachment.filename, _external=False
+        ),
+    }
+
+
+def post_json(post: ForumPost, reader: Reader, companies=None, files=None) -> dict:
     author = author_for(post, reader, companies)
     visible = post_body_visible(post, reader)
     body = {
@@ -42,6 +58,9 @@ def post_json(post: ForumPost, reader: Reader, companies=None) -> dict:
             body["hidden_reason"] = post.hidden_reason
     if visible and (reader.staff or post.author_id == reader.user_id):
         body["body"] = post.body
+    if files is None:
+        files = of_posts([post.id]) if visible else {}
+    body["attachments"] = [attachment_json(a) for a in files.get(post.id, [])] if visible else []
     return body
 
 
@@ -66,5 +85,6 @@ def topic_json(topic: ForumTopic, reader: Reader, with_posts: bool = True) -> di
     if with_posts:
         posts = posts_of(topic)
         companies = company_names(topic.program_id, {p.author_id for p in posts if p.author_id})
-        body["posts"] = [post_json(p, reader, companies) for p in posts]
+        files = of_posts(p.id for p in posts)
+        body["posts"] = [post_json(p, reader, companies, files) for p in posts]
     return body

@@ -7,15 +7,24 @@ search, flags, participation, notifications and one-click unsubscribe. Thin: the
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_timedelta
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_decimal, format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import Forbidden
 
 from training.db import begin_immediate, utcnow
 from training.extensions import csrf, db
-from training.forum import notify, participation, queries
+from training.forum import attachments, notify, participation, queries
 from training.forum import operations as ops
 from training.forum.access import (
     current_reader,
@@ -26,7 +35,9 @@ from training.forum.access import (
 from training.forum.models import ForumCategory, ForumNotification, ForumPost
 from training.forum.present import author_for, company_names, reader_for
 from training.forum.serializers import posts_of
+from training.input_guard import body_limit
 from training.policy import program_member_or_404
+from training.web_security import serves_uploaded_files
 
 bp = Blueprint("forum", __name__)
 
@@ -43,7 +54,21 @@ def register_bell(app) -> None:
                 return 0
             return notify.unread_count(current_user.id)
 
-        return {"forum_unread": forum_unread}
+        return {
+            "forum_unread": forum_unread,
+            "files_max_count": attachments.MAX_PER_POST,
+            "files_max_mb": attachments.max_bytes() // (1024 * 1024),
+        }
+
+    @app.template_filter("filesize")
+    def _filesize(size: int) -> str:
+        if size < 1024 * 1024:
+            return _("%(n)s KB", n=format_decimal(max(size / 1024, 0.1), "#,##0.#"))
+        return _("%(n)s MB", n=format_decimal(size / (1024 * 1024), "#,##0.#"))
+
+    @app.template_filter("file_icon")
+    def _file_icon(content_type: str) -> str:
+        return attachments.icon(content_type)
 
     @app.template_filter("forum_age")
     def _age(when):
@@ -52,6 +77,10 @@ def register_bell(app) -> None:
 
 def _flag(name: str) -> bool:
     return request.form.get(name) in ("1", "on", "true", "yes")
+
+
+def _ints(name: str) -> list[int]:
+    return [int(v) for v in request.form.getlist(name) if v.isdigit() and len(v) < 10]
 
 
 def _int(name: str) -> int | None:
@@ -105,6 +134,7 @@ def _render_new(program, reader, error=None, values=None, status=200):
 
 @bp.route("/programs/<int:pid>/forum/new", methods=["GET", "POST"])
 @login_required
+@body_limit(attachments.request_limit)
 def new_topic(pid: int):
     program = program_member_or_404(pid)
     reader = current_reader(pid)
@@ -119,6 +149,7 @@ def new_topic(pid: int):
             category_id=_int("category_id"),
             anonymous=_flag("anonymous"),
             question=question,
+            attachment_ids=attachments.store_all(reader, request.files.getlist("files")),
         )
     except ops.ForumError as exc:
         db.session.rollback()
@@ -190,6 +221,7 @@ def _render_topic(topic, reader, error=None, values=None, status=200):
     posts = posts_of(topic)[:POSTS_PER_PAGE]
     companies = company_names(topic.program_id, {p.author_id for p in posts if p.author_id})
     by_id = {p.id: p for p in posts}
+    files = attachments.of_posts(by_id)
     items = []
     for p in posts:
         quote = by_id.get(p.quote_post_id) if p.quote_post_id else None
@@ -201,6 +233,7 @@ def _render_topic(topic, reader, error=None, values=None, status=200):
                 "quote": quote,
                 "quote_author": author_for(quote, reader, companies) if quote else None,
                 "quote_visible": bool(quote and post_body_visible(quote, reader)),
+                "files": files.get(p.id, []),
             }
         )
     watching = ops.watching(reader.user_id, topic_id=topic.id)
@@ -247,6 +280,7 @@ def first_unread(tid: int):
 
 @bp.post("/topics/<int:tid>/reply")
 @login_required
+@body_limit(attachments.request_limit)
 def reply(tid: int):
     topic, reader = topic_in_reach(tid)
     try:
@@ -256,6 +290,7 @@ def reply(tid: int):
             request.form.get("body", ""),
             anonymous=_flag("anonymous"),
             quote_post_id=_int("quote_post_id"),
+            attachment_ids=attachments.store_all(reader, request.files.getlist("files")),
         )
     except ops.ForumError as exc:
         db.session.rollback()
@@ -386,7 +421,13 @@ def edit(post_id: int):
     if request.method == "POST":
         try:
             ops.edit_post(
-                reader, post, topic, request.form.get("body", ""), request.form.get("title")
+                reader,
+                post,
+                topic,
+                request.form.get("body", ""),
+                request.form.get("title"),
+                add_attachments=attachments.store_all(reader, request.files.getlist("files")),
+                remove_attachments=_ints("remove_attachment"),
             )
         except ops.ForumError as exc:
             db.session.rollback()
@@ -406,6 +447,7 @@ def edit(post_id: int):
             error=error,
             values=values,
             history=history,
+            files=attachments.of_posts([post.id]).get(post.id, []),
         ),
         status,
     )
@@ -570,3 +612,36 @@ def unsubscribe(token: str):
         db.session.commit()
         return render_template("forum/unsubscribe.html", done=True, token=token)
     return render_template("forum/unsubscribe.html", done=False, token=token)
+
+
+# --- attachments ---------------------------------------------------------------------------------
+
+
+@bp.get("/forum/files/<int:aid>/<path:name>")
+@login_required
+@serves_uploaded_files
+def attachment(aid: int, name: str):
+    """A post's file for whoever reads the post (404 for anyone else). Images show inline;
+    everything else downloads. The type is the one sniffed at upload, and the browser is told
+    not to guess another (nosniff) nor run anything in it (a sandboxing CSP)."""
+    item = attachments.in_reach(aid)
+    path = attachments.path_of(item)
+    if not path.is_file():
+        abort(404)
+    inline = item.content_type in attachments.INLINE
+    mimetype = item.content_type
+    if mimetype.startswith("text/"):
+        mimetype += "; charset=utf-8"
+    response = send_file(
+        path,
+        mimetype=mimetype,
+        as_attachment=not inline,
+        download_name=item.filename,
+        conditional=True,
+        etag=item.stored_name,
+        max_age=3600,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
