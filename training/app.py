@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 
@@ -82,6 +83,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_cli(app)
     _register_error_pages(app)
     _register_template_helpers(app)
+    # What exists now (modules, the app, its extensions) lives as long as the process: move
+    # it out of the collector's sight, so a full collection during a request scans only that
+    # request's garbage (bench/forum.py: a 500-post topic's p95 fell from ~160 to ~50 ms).
+    gc.freeze()
     return app
 
 

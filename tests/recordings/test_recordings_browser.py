@@ -130,7 +130,8 @@ def test_the_player_marks_chapters_previews_resumes_and_has_menus(
     page.locator(".plyr__menu__container [id$='-captions'] .plyr__control--back").click()
     page.get_by_role("menuitem", name=speed_word).click()
     page.locator(".plyr [role=menuitemradio][data-plyr='speed'][value='1.5']").click()
-    assert video.evaluate("v => v.playbackRate") == 1.5
+    # Plyr applies the speed asynchronously: wait for it (fails after the timeout if it never does)
+    page.wait_for_function("() => document.querySelector('#video').playbackRate === 1.5")
 
     # a link to a moment (?t=) plays from there without asking
     page.goto(f"/recordings/{rid}?t=19")

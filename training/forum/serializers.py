@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from training.extensions import db
 from training.forum.access import post_body_visible
@@ -16,6 +17,7 @@ def posts_of(topic: ForumTopic) -> list[ForumPost]:
     return list(
         db.session.scalars(
             db.select(ForumPost)
+            .options(selectinload(ForumPost.author))  # one query for the authors, not one each
             .where(ForumPost.topic_id == topic.id, ForumPost.deleted_at.is_(None))
             .order_by(ForumPost.id)
         )
