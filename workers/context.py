@@ -9,6 +9,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import time
+
+from workers.metrics import record_job
 
 APP_FACTORY = "training:create_app"
 
@@ -60,22 +63,28 @@ def _pushed():
 
 
 def app_context(func):
-    """Decorator for job functions: run inside an app context, roll back on error.
+    """Decorator for job functions: run inside an app context, roll back on error, and add
+    the run's duration and outcome to the shared job figures (``/metrics``).
 
     The context is always new, so a job run in-process (tests, SimpleWorker) gets its own
     database session and never touches its caller's.
     """
+    name = f"{func.__module__}.{func.__qualname__}"
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         with _pushed():
             db = database()
+            started, ok = time.perf_counter(), False
             try:
-                return func(*args, **kwargs)
+                result = func(*args, **kwargs)
+                ok = True
+                return result
             except BaseException:
                 db.session.rollback()
                 raise
             finally:
                 db.session.remove()
+                record_job(name, time.perf_counter() - started, ok)
 
     return wrapper

@@ -49,6 +49,7 @@ def test_outbox_backlog_queues_and_jobs(client, db, redis_conn):
         for i in range(2):
             queue_mail(f"p{i}@example.org", "Hello", "text")
         db.session.commit()  # enqueues two mail jobs after the commit
+        redis_conn.delete(_key())  # runs of earlier tests' jobs
     record_job("training.mail.jobs.send", 0.25, ok=True)
     record_job("training.mail.jobs.send", 0.75, ok=True)
     record_job("training.mail.jobs.send", 1.0, ok=False)
@@ -77,3 +78,18 @@ def test_only_the_scraper_reads_metrics(client, app):
     assert client.get("/metrics", headers={"Authorization": "Bearer nope"}).status_code == 404
     ok = client.get("/metrics", headers={"Authorization": "Bearer s3cret-scrape-token"}, **remote)
     assert ok.status_code == 200 and b"copa_queue_length" in ok.data
+
+
+def test_a_job_run_lands_in_the_job_figures(client, redis_conn):
+    """Every @job records its own run: the digest job, run as a worker runs it."""
+    from training.forum.jobs import send_forum_digests
+    from workers.metrics import _key
+
+    with client.application.app_context():
+        redis_conn.delete(_key())
+        try:
+            assert send_forum_digests() == 0  # nothing due
+            runs = scrape(client)["copa_job_runs"]
+            assert value(runs, job="training.forum.jobs.send_forum_digests", outcome="ok") == 1
+        finally:
+            redis_conn.delete(_key())
