@@ -29,7 +29,6 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import NotFound
-from werkzeug.utils import secure_filename
 
 from training.db import utcnow
 from training.extensions import db
@@ -37,11 +36,11 @@ from training.forum.access import current_reader, post_body_visible, post_in_rea
 from training.forum.errors import ForumError
 from training.forum.models import ForumAttachment, ForumPost
 from training.forum.present import Reader
+from training.uploads import usable_filename, write_limited
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_PER_POST = 10
 MAX_PIXELS = 40_000_000
-CHUNK = 1024 * 1024
 ORPHAN_AGE = timedelta(days=1)
 
 # sniffed type -> the extensions a file of that type may carry
@@ -137,8 +136,8 @@ def _too_large() -> ForumError:
 
 
 def _clean_filename(upload: FileStorage) -> str:
-    name = os.path.basename((upload.filename or "").replace("\\", "/")).strip()[:255]
-    if not name or not secure_filename(name) or not name.isprintable():
+    name = usable_filename(upload)
+    if name is None:
         raise ForumError(422, "invalid_filename", _("This file name is not usable."), "files")
     return name
 
@@ -239,15 +238,10 @@ def store(reader: Reader, upload: FileStorage | None) -> ForumAttachment:
     target.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16)
     partial = target / f".{stored_name}.part"
-    limit = max_bytes()
-    size = 0
     try:
-        with open(partial, "wb") as out:
-            while chunk := upload.stream.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise _too_large()
-                out.write(chunk)
+        size = write_limited(upload, partial, max_bytes())
+        if size is None:
+            raise _too_large()
         if size == 0:
             raise ForumError(422, "empty_file", _("“%(name)s” is empty.", name=name), "files")
         content_type = _check_type(partial, name)

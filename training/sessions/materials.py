@@ -10,15 +10,14 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
-from werkzeug.utils import secure_filename
 
 from training.accounts.models import User
 from training.extensions import db
 from training.sessions.models import SessionMaterial, TrainingSession
 from training.sessions.validation import SessionError
+from training.uploads import usable_filename, write_limited
 
 MAX_MATERIAL_BYTES = 100 * 1024 * 1024
-CHUNK = 1024 * 1024
 
 
 def material_dir(session_id: int) -> Path:
@@ -33,21 +32,17 @@ def add_material(session: TrainingSession, upload: FileStorage | None, *, by: Us
     """Stream the upload to disk (temp name, then atomic rename) and record it (flushes)."""
     if upload is None or not upload.filename:
         raise SessionError(422, "file_required", _("Choose a file to attach."), "file")
-    filename = os.path.basename(upload.filename.replace("\\", "/")).strip()[:255]
-    if not filename or not secure_filename(filename) or not filename.isprintable():
+    filename = usable_filename(upload)
+    if filename is None:
         raise SessionError(422, "invalid_filename", _("This file name is not usable."), "file")
     stored_name = secrets.token_hex(16)
     folder = material_dir(session.id)
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f".{stored_name}.part"
-    size = 0
     try:
-        with open(partial, "wb") as out:
-            while chunk := upload.stream.read(CHUNK):
-                size += len(chunk)
-                if size > MAX_MATERIAL_BYTES:
-                    raise SessionError(413, "too_large", _("Files are limited to 100 MB."), "file")
-                out.write(chunk)
+        size = write_limited(upload, partial, MAX_MATERIAL_BYTES)
+        if size is None:
+            raise SessionError(413, "too_large", _("Files are limited to 100 MB."), "file")
         if size == 0:
             raise SessionError(422, "empty_file", _("The file is empty."), "file")
         os.replace(partial, folder / stored_name)
